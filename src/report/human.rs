@@ -1,0 +1,259 @@
+//! The human report: miette's graphical diagnostics on the real text, in Chinese, with the rule
+//! id as the code. Diagnostics of one rule on one line are grouped into one report with a label
+//! per place (RULES A.4), and long lines are cut to a window around the labels.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::engine::FileResult;
+use crate::source::LineIndex;
+
+/// Characters of context kept on each side of the labels of a long line.
+const CONTEXT: usize = 30;
+/// Labels further apart than this on one line start a new report.
+const CLUSTER: usize = 60;
+
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(0);
+    let mut out = String::new();
+    let mut per_rule: BTreeMap<&'static str, (Severity, usize, usize)> = BTreeMap::new();
+    for file in files {
+        let text = &file.document.text;
+        let index = LineIndex::new(text);
+        let name = file.source.path.display().to_string();
+        for group in groups(text, &index, &file.diagnostics) {
+            let report = GroupReport::new(&name, text, &index, &group);
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&format!("{name}: {}\n", group[0].message));
+            }
+            out.push('\n');
+        }
+        for d in &file.diagnostics {
+            let entry = per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
+            entry.1 += 1;
+            entry.2 += usize::from(d.fix.is_some());
+        }
+    }
+    out.push_str(&summary(files, &per_rule));
+    out
+}
+
+fn summary(files: &[FileResult], per_rule: &BTreeMap<&'static str, (Severity, usize, usize)>) -> String {
+    let totals = Summary::of(files);
+    let mut out = String::new();
+    if !per_rule.is_empty() {
+        let width = per_rule.keys().map(|id| id.len()).max().unwrap_or(0);
+        for (id, (severity, count, fixable)) in per_rule {
+            let fixable = if *fixable > 0 { format!("（{fixable} 处可自动修复）") } else { String::new() };
+            out.push_str(&format!("{count:>6}  {id:<width$}  {}{fixable}\n", severity.label_zh()));
+        }
+        out.push('\n');
+    }
+    let fixable: usize = per_rule.values().map(|(_, _, f)| f).sum();
+    out.push_str(&format!(
+        "检查了 {} 个文件：错误 {}，警告 {}，提示 {}",
+        totals.files, totals.errors, totals.warnings, totals.infos
+    ));
+    if fixable > 0 {
+        out.push_str(&format!("；其中 {fixable} 处可用 --fix 修复（部分需加 --unsafe-fixes）"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Splits a file's diagnostics into reports: one rule, one line, labels close together.
+fn groups<'d>(text: &str, index: &LineIndex, diagnostics: &'d [Diagnostic]) -> Vec<Vec<&'d Diagnostic>> {
+    let mut by_key: BTreeMap<(usize, &'static str), Vec<&'d Diagnostic>> = BTreeMap::new();
+    for d in diagnostics {
+        let line = index.line_col(text, d.span.start).line;
+        by_key.entry((line, d.rule)).or_default().push(d);
+    }
+    let mut out: Vec<Vec<&Diagnostic>> = Vec::new();
+    for (_, group) in by_key {
+        let mut current: Vec<&Diagnostic> = Vec::new();
+        for d in group {
+            let far = current.last().is_some_and(|last: &&Diagnostic| {
+                text.get(last.span.end..d.span.start).map_or(0, |gap| gap.chars().count()) > CLUSTER
+            });
+            if far || current.len() >= 12 {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push(d);
+        }
+        out.push(current);
+    }
+    out.sort_by_key(|g| g[0].sort_key());
+    out
+}
+
+/// One miette report for a group, shown on a window of its line.
+struct GroupReport<'a> {
+    message: String,
+    rule: &'static str,
+    severity: Severity,
+    help: Option<String>,
+    labels: Vec<(Span, String)>,
+    window: Window<'a>,
+}
+
+struct Window<'a> {
+    name: &'a str,
+    snippet: String,
+    /// Where the snippet's first character stands in the file.
+    line: usize,
+    column: usize,
+    /// File offset of the snippet's first byte, minus any "…" added in front.
+    offset: usize,
+    prefix: usize,
+}
+
+impl<'a> GroupReport<'a> {
+    fn new(name: &'a str, text: &str, index: &LineIndex, group: &[&Diagnostic]) -> Self {
+        let first = group[0];
+        let line_no = index.line_col(text, first.span.start).line;
+        let line_start = index.line_start(line_no);
+        let line_end = text[line_start..].find(['\n', '\r']).map_or(text.len(), |e| line_start + e);
+        // Labels stay on their first line; an empty one (a line break) marks the last character.
+        let labels: Vec<(Span, String)> = group
+            .iter()
+            .map(|d| {
+                let mut span = Span::new(d.span.start.min(line_end), d.span.end.min(line_end));
+                if span.is_empty() {
+                    let back = text[line_start..span.start].chars().next_back().map_or(0, char::len_utf8);
+                    span = Span::new(span.start - back, span.start);
+                }
+                (span, label(d, text))
+            })
+            .collect();
+        let from = labels.iter().map(|(s, _)| s.start).min().unwrap_or(line_start);
+        let to = labels.iter().map(|(s, _)| s.end).max().unwrap_or(line_end);
+        let window_start = back_chars(text, from, CONTEXT).max(line_start);
+        let window_end = forward_chars(text, to, CONTEXT).min(line_end);
+        let cut_front = window_start > line_start;
+        let cut_back = window_end < line_end;
+        let mut snippet = String::new();
+        if cut_front {
+            snippet.push('…');
+        }
+        snippet.push_str(&text[window_start..window_end]);
+        if cut_back {
+            snippet.push('…');
+        }
+        let prefix = if cut_front { '…'.len_utf8() } else { 0 };
+        let column = text[line_start..window_start].chars().count() - usize::from(cut_front);
+        let message = if group.len() > 1 {
+            format!("{}（本行此处共 {} 处）", first.message, group.len())
+        } else {
+            first.message.clone()
+        };
+        GroupReport {
+            message,
+            rule: first.rule,
+            severity: first.severity,
+            help: first.help.clone(),
+            labels,
+            window: Window { name, snippet, line: line_no - 1, column, offset: window_start, prefix },
+        }
+    }
+}
+
+fn label(d: &Diagnostic, text: &str) -> String {
+    match &d.fix {
+        Some(fix) if fix.edits.len() == 1 && fix.edits[0].span == d.span => {
+            if fix.edits[0].replacement.is_empty() {
+                "删除".to_string()
+            } else {
+                format!("改为“{}”", fix.edits[0].replacement)
+            }
+        }
+        _ if d.span.text(text).trim().is_empty() => "此处".to_string(),
+        _ => String::new(),
+    }
+}
+
+fn back_chars(text: &str, from: usize, n: usize) -> usize {
+    text[..from].char_indices().rev().take(n).last().map_or(from, |(i, _)| i)
+}
+
+fn forward_chars(text: &str, from: usize, n: usize) -> usize {
+    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+}
+
+impl fmt::Debug for GroupReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.rule, self.message)
+    }
+}
+
+impl fmt::Display for GroupReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GroupReport<'_> {}
+
+impl miette::Diagnostic for GroupReport<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.window)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let window = &self.window;
+        Some(Box::new(self.labels.iter().map(move |(span, text)| {
+            let start = span.start - window.offset + window.prefix;
+            let text = (!text.is_empty()).then(|| text.clone());
+            LabeledSpan::new(text, start, span.len())
+        })))
+    }
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        _context_lines_before: usize,
+        _context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        if span.offset() + span.len() > self.snippet.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            self.snippet.as_bytes(),
+            SourceSpan::new(0.into(), self.snippet.len()),
+            self.line,
+            self.column,
+            1,
+        )))
+    }
+}

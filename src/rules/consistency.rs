@@ -1,0 +1,156 @@
+//! `consistency`: a document writes one of several forms, not a mix (`2021 年` vs `2021年`).
+//! The preferred form is `prefer`, or else the majority; the other forms are reported.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::load::RegexSpec;
+use super::template::Template;
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::{Fix, Span};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    forms: Vec<FormSpec>,
+    #[serde(default)]
+    prefer: Option<String>,
+    #[serde(default)]
+    when: When,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormSpec {
+    name: String,
+    pattern: RegexSpec,
+    /// Rewrites a match of this form into the preferred one.
+    #[serde(default)]
+    replacement: Option<Template>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum When {
+    /// Only when the document uses more than one form.
+    #[default]
+    Mixed,
+    /// Whenever a form other than `prefer` appears.
+    Always,
+}
+
+pub struct Consistency {
+    scope: Scope,
+    forms: Vec<FormSpec>,
+    prefer: Option<usize>,
+    when: When,
+}
+
+impl Consistency {
+    pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
+        if spec.forms.len() < 2 {
+            return Err(format!("规则 {}：consistency 类规则至少需要两种写法（forms）", meta.id));
+        }
+        let prefer = match &spec.prefer {
+            Some(name) => Some(
+                spec.forms
+                    .iter()
+                    .position(|f| &f.name == name)
+                    .ok_or_else(|| format!("规则 {}：prefer 指定的写法“{name}”不在 forms 中", meta.id))?,
+            ),
+            None => None,
+        };
+        if spec.when == When::Always && prefer.is_none() {
+            return Err(format!("规则 {}：when: always 需要同时指定 prefer", meta.id));
+        }
+        Ok(Consistency { scope: meta.scope.unwrap_or(Scope::Prose), forms: spec.forms, prefer, when: spec.when })
+    }
+}
+
+impl Check for Consistency {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let text = ctx.text();
+        let spans = self.scope.spans(ctx.doc);
+        let counts: Vec<usize> = self
+            .forms
+            .iter()
+            .map(|form| spans.iter().map(|s| form.pattern.0.find_iter(s.text(text)).count()).sum())
+            .collect();
+        let used = counts.iter().filter(|&&n| n > 0).count();
+        let preferred = self.prefer.unwrap_or_else(|| {
+            // The majority; the first listed form wins a tie.
+            (0..counts.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0)
+        });
+        let mixed = used > 1;
+        if !(mixed || (self.when == When::Always && counts[preferred] == 0 && used > 0)) {
+            return;
+        }
+        for (i, form) in self.forms.iter().enumerate() {
+            if i == preferred {
+                continue;
+            }
+            for scope_span in &spans {
+                for captures in form.pattern.0.captures_iter(scope_span.text(text)) {
+                    let whole = captures.get(0).expect("group 0");
+                    let span = Span::new(whole.start(), whole.end()).shift(scope_span.start);
+                    let vars = |name: &str| -> Option<Cow<str>> {
+                        match name {
+                            "form" => Some(Cow::Borrowed(form.name.as_str())),
+                            "preferred" => Some(Cow::Borrowed(self.forms[preferred].name.as_str())),
+                            "count" => Some(Cow::Owned(counts[i].to_string())),
+                            "preferred_count" => Some(Cow::Owned(counts[preferred].to_string())),
+                            _ => super::capture_vars(&captures, name),
+                        }
+                    };
+                    let fix = sink
+                        .fix_applicability()
+                        .zip(form.replacement.as_ref())
+                        .map(|(a, template)| Fix::replace(a, span, template.render(vars)));
+                    sink.report(span, vars, fix);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    fn pack(extra: &str) -> String {
+        format!(
+            "
+- id: test/spacing
+  kind: consistency
+  severity: warning
+  message: '{{form}}：{{match}}'
+  explain: 测试
+  {extra}
+  forms:
+    - {{ name: 有空格, pattern: '\\d +\\p{{Han}}' }}
+    - {{ name: 无空格, pattern: '\\d\\p{{Han}}' }}
+  examples: {{ invalid: ['2021 年和2022年'], valid: ['2021年'] }}
+"
+        )
+    }
+
+    fn messages(extra: &str, text: &str) -> Vec<String> {
+        let rules = RuleSet::from_packs([("t.yaml".into(), pack(extra))]).unwrap();
+        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn minority_form_is_reported_when_mixed() {
+        assert_eq!(messages("", "2021 年，2022年，2023年"), ["有空格：1 年"]);
+        assert_eq!(messages("", "2021 年，2022 年，2023年"), ["无空格：3年"]);
+        assert!(messages("", "2021 年，2022 年").is_empty(), "consistent: silent");
+    }
+
+    #[test]
+    fn prefer_and_always_flag_any_other_form() {
+        assert_eq!(messages("prefer: 无空格", "2021 年，2022 年，2023年").len(), 2);
+        assert_eq!(messages("prefer: 无空格\n  when: always", "2021 年").len(), 1);
+        assert!(messages("prefer: 无空格", "2021 年").is_empty());
+    }
+}

@@ -1,0 +1,156 @@
+//! `footnotes`: circled-number references (①…㊿) against the 名词解释 glossary. Only documents
+//! with a glossary are checked: without one, circled numbers are list items (RULES A.8).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use super::{Check, Context, RuleMeta, Sink};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    check: FootnoteCheck,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FootnoteCheck {
+    /// A reference with no entry of its number.
+    Undefined,
+    /// An entry that no reference points to.
+    Unused,
+    /// First references out of ascending order.
+    Order,
+    /// Two entries with one number.
+    Duplicate,
+}
+
+pub struct Footnotes {
+    check: FootnoteCheck,
+}
+
+impl Footnotes {
+    pub fn compile(spec: Spec, _meta: &RuleMeta) -> Result<Self, String> {
+        Ok(Footnotes { check: spec.check })
+    }
+}
+
+impl Check for Footnotes {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let doc = ctx.doc;
+        let Some(glossary) = &doc.glossary else { return };
+        let mut terms: HashMap<u32, &str> = HashMap::new();
+        for entry in &glossary.entries {
+            terms.entry(entry.number).or_insert(doc.slice(entry.term));
+        }
+        let vars = |number: u32, reference: String, expected: u32| {
+            let term = terms.get(&number).copied().unwrap_or("");
+            move |name: &str| -> Option<Cow<str>> {
+                Some(match name {
+                    "number" => Cow::Owned(number.to_string()),
+                    "ref" => Cow::Owned(reference.clone()),
+                    "term" => Cow::Borrowed(term),
+                    "expected" => Cow::Owned(expected.to_string()),
+                    _ => return None,
+                })
+            }
+        };
+        match self.check {
+            FootnoteCheck::Undefined => {
+                for reference in &doc.footnote_refs {
+                    if !terms.contains_key(&reference.number) {
+                        sink.report(reference.span, vars(reference.number, doc.slice(reference.span).to_string(), 0), None);
+                    }
+                }
+            }
+            FootnoteCheck::Unused => {
+                let used: HashSet<u32> = doc.footnote_refs.iter().map(|r| r.number).collect();
+                for entry in &glossary.entries {
+                    if !used.contains(&entry.number) {
+                        sink.report(entry.token, vars(entry.number, doc.slice(entry.token).to_string(), 0), None);
+                    }
+                }
+            }
+            FootnoteCheck::Order => {
+                // A reference that jumps ahead of the next number is the one out of order;
+                // the skipped numbers that turn up later are not reported again.
+                let mut highest = 0;
+                for reference in &doc.footnote_refs {
+                    if reference.number > highest + 1 {
+                        let text = doc.slice(reference.span).to_string();
+                        sink.report(reference.span, vars(reference.number, text, highest + 1), None);
+                    }
+                    highest = highest.max(reference.number);
+                }
+            }
+            FootnoteCheck::Duplicate => {
+                let mut seen = HashSet::new();
+                for entry in &glossary.entries {
+                    if !seen.insert(entry.number) {
+                        sink.report(entry.token, vars(entry.number, doc.slice(entry.token).to_string(), 0), None);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    fn run(check: &str, text: &str) -> Vec<String> {
+        let pack = format!(
+            "
+- id: test/footnote
+  kind: footnotes
+  severity: error
+  message: '{{ref}}|{{number}}|{{term}}|{{expected}}'
+  explain: 测试
+  check: {check}
+  examples: {{ invalid: ['x'], valid: ['y'] }}
+"
+        );
+        let rules = RuleSet::from_packs([("t.yaml".into(), pack)]).unwrap();
+        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+    }
+
+    const GLOSSARY: &str = "名词解释\n1、甲模式:定义\n2、乙计划:定义\n";
+
+    #[test]
+    fn undefined_reference() {
+        let text = format!("标题\n推行甲模式①，实施乙计划②，开展丙行动③。\n{GLOSSARY}");
+        assert_eq!(run("undefined", &text), ["③|3||0"]);
+        assert!(run("undefined", &format!("标题\n甲模式①乙计划②。\n{GLOSSARY}")).is_empty());
+    }
+
+    #[test]
+    fn no_glossary_no_footnotes() {
+        assert!(run("undefined", "标题\n推行甲模式①。\n").is_empty());
+    }
+
+    #[test]
+    fn unused_entry() {
+        let text = format!("标题\n推行甲模式①。\n{GLOSSARY}");
+        assert_eq!(run("unused", &text), ["2、|2|乙计划|0"]);
+    }
+
+    #[test]
+    fn order_and_list_items() {
+        let text = format!("标题\n乙计划②在前，甲模式①在后。\n{GLOSSARY}");
+        assert_eq!(run("order", &text), ["②|2|乙计划|1"]);
+        let text = format!("标题\n甲①丙③乙②。\n{GLOSSARY}3、丙:定义\n");
+        assert_eq!(run("order", &text), ["③|3|丙|2"]);
+        // A paragraph opened by ① is a list item; so is ① after a colon.
+        let text = format!("标题\n①甲模式①乙计划②。\n措施如下：①加强；②推进。\n{GLOSSARY}");
+        assert!(run("order", &text).is_empty());
+    }
+
+    #[test]
+    fn duplicate_entries() {
+        let text = format!("标题\n甲模式①乙计划②。\n{GLOSSARY}2、丙:定义\n");
+        assert_eq!(run("duplicate", &text), ["2、|2|乙计划|0"]);
+    }
+}

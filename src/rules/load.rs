@@ -1,0 +1,369 @@
+//! Loading rule packs: YAML text → specs (serde, unknown fields rejected) → compiled rules,
+//! with every error pointing at its line in the pack.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+
+use super::template::Template;
+use super::*;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+
+/// The rule packs compiled into the binary, as (file name, YAML text).
+pub fn builtin_packs() -> &'static [(&'static str, &'static str)] {
+    BUILTIN_PACKS
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+struct RuleSpec {
+    id: String,
+    severity: Severity,
+    message: Template,
+    #[serde(default)]
+    help: Option<Template>,
+    #[serde(default)]
+    scope: Option<Scope>,
+    #[serde(default)]
+    doc_types: Vec<DocTypeFilter>,
+    #[serde(default)]
+    since: Option<DateSpec>,
+    #[serde(default)]
+    until: Option<DateSpec>,
+    #[serde(default)]
+    fix: Option<FixSpec>,
+    explain: String,
+    examples: Examples,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(flatten)]
+    kind: KindSpec,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The kind and its own fields; each variant rejects fields it does not know.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum KindSpec {
+    Pattern(pattern::Spec),
+    Substitution(substitution::Spec),
+    Consistency(consistency::Spec),
+    Require(require::Spec),
+    Pairs(pairs::Spec),
+    Numbering(numbering::Spec),
+    Footnotes(footnotes::Spec),
+    Arithmetic(arithmetic::Spec),
+    Metric(metric::Spec),
+}
+
+impl KindSpec {
+    fn name(&self) -> &'static str {
+        match self {
+            KindSpec::Pattern(_) => "pattern",
+            KindSpec::Substitution(_) => "substitution",
+            KindSpec::Consistency(_) => "consistency",
+            KindSpec::Require(_) => "require",
+            KindSpec::Pairs(_) => "pairs",
+            KindSpec::Numbering(_) => "numbering",
+            KindSpec::Footnotes(_) => "footnotes",
+            KindSpec::Arithmetic(_) => "arithmetic",
+            KindSpec::Metric(_) => "metric",
+        }
+    }
+}
+
+#[derive(Debug)]
+struct DateSpec(DocDate);
+
+impl<'de> Deserialize<'de> for DateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = serde_yaml::Value::deserialize(deserializer)?;
+        let text = match text {
+            serde_yaml::Value::String(s) => s,
+            serde_yaml::Value::Number(n) => n.to_string(),
+            _ => return Err(serde::de::Error::custom("日期应写成 2021、2021-03 或 2021-03-31")),
+        };
+        DocDate::parse(&text)
+            .map(DateSpec)
+            .ok_or_else(|| serde::de::Error::custom(format!("无法识别的日期“{text}”，应写成 2021、2021-03 或 2021-03-31")))
+    }
+}
+
+/// A rule pack that cannot be loaded. Shown with miette on the pack's own text.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("规则文件 {file} 有误：{reason}")]
+#[diagnostic(code(gwlint::rules))]
+pub struct LoadError {
+    pub file: String,
+    pub reason: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("此处")]
+    pub at: Option<SourceSpan>,
+}
+
+impl LoadError {
+    fn new(file: &str, yaml: &str, reason: String, offset: Option<usize>) -> Self {
+        let at = offset.map(|offset| {
+            let len = yaml[offset..].find('\n').unwrap_or(yaml.len() - offset);
+            SourceSpan::new(offset.into(), len)
+        });
+        LoadError {
+            file: file.to_string(),
+            reason,
+            source_code: NamedSource::new(file, yaml.to_string()),
+            at,
+        }
+    }
+
+    /// The 1-based line the error points at.
+    pub fn line(&self) -> Option<usize> {
+        let at = self.at?;
+        Some(self.source_code.inner()[..at.offset()].matches('\n').count() + 1)
+    }
+}
+
+/// Every loaded rule, plus the structures several rules share.
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub(super) words: substitution::WordIndex,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.rules.iter().map(|r| r.meta.id)).finish()
+    }
+}
+
+impl RuleSet {
+    /// The built-in packs.
+    pub fn builtin() -> Result<Self, LoadError> {
+        Self::from_packs(builtin_packs().iter().map(|(name, yaml)| (name.to_string(), yaml.to_string())))
+    }
+
+    /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`.
+    pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, LoadError> {
+        let mut packs: Vec<(String, String)> =
+            builtin_packs().iter().map(|(name, yaml)| (name.to_string(), yaml.to_string())).collect();
+        for dir in dirs {
+            packs.extend(read_pack_dir(dir.as_ref())?);
+        }
+        Self::from_packs(packs)
+    }
+
+    pub fn from_packs(packs: impl IntoIterator<Item = (String, String)>) -> Result<Self, LoadError> {
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut seen: HashMap<&'static str, String> = HashMap::new();
+        let mut words = substitution::WordIndexBuilder::default();
+        for (file, yaml) in packs {
+            for rule in load_pack(&file, &yaml, &mut words)? {
+                if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
+                    let reason = format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
+                    return Err(LoadError::new(&file, &yaml, reason, id_offset(&yaml, rule.meta.id)));
+                }
+                rules.push(rule);
+            }
+        }
+        rules.sort_by_key(|rule| rule.meta.id);
+        Ok(RuleSet { rules, words: words.build() })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.meta.id == id)
+    }
+}
+
+fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, LoadError> {
+    let io_error = |reason: String| LoadError::new(&dir.display().to_string(), "", reason, None);
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(format!("无法读取规则目录：{e}")))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            std::fs::read_to_string(&path)
+                .map(|yaml| (name.clone(), yaml))
+                .map_err(|e| LoadError::new(&name, "", format!("无法读取：{e}"), None))
+        })
+        .collect()
+}
+
+fn load_pack(file: &str, yaml: &str, words: &mut substitution::WordIndexBuilder) -> Result<Vec<Rule>, LoadError> {
+    let specs: Vec<RuleSpec> = serde_yaml::from_str(yaml).map_err(|error| {
+        let message = error.to_string();
+        let offset = error.location().map(|l| refine_offset(yaml, l.index(), &message));
+        LoadError::new(file, yaml, translate_serde_error(&message), offset)
+    })?;
+    specs
+        .into_iter()
+        .map(|spec| {
+            let id = spec.id.clone();
+            compile(spec, file, words).map_err(|reason| LoadError::new(file, yaml, reason, id_offset(yaml, &id)))
+        })
+        .collect()
+}
+
+/// serde_yaml places errors inside a rule at the rule's start; the field or text the message
+/// quotes (`colour`, “([”) is found after it, to point at the very line.
+fn refine_offset(yaml: &str, offset: usize, message: &str) -> usize {
+    let quoted = |open: char, close: char| {
+        message.split(open).skip(1).filter_map(move |rest| rest.split_once(close).map(|(q, _)| q)).collect::<Vec<_>>()
+    };
+    let rule_end = yaml[offset..].find("\n- ").map_or(yaml.len(), |e| offset + e);
+    quoted('`', '`')
+        .into_iter()
+        .chain(quoted('“', '”'))
+        .filter(|needle| !needle.is_empty())
+        .find_map(|needle| yaml[offset..rule_end].find(needle))
+        .map_or(offset, |found| offset + found)
+}
+
+/// Where `id: <id>` stands in the pack, so that errors found after parsing point at the rule.
+fn id_offset(yaml: &str, id: &str) -> Option<usize> {
+    yaml.match_indices(id).map(|(at, _)| at).find(|&at| {
+        let line_start = yaml[..at].rfind('\n').map_or(0, |n| n + 1);
+        yaml[line_start..at].trim_start_matches([' ', '-']).trim_end().trim_end_matches(['\'', '"']).trim_end() == "id:"
+    })
+}
+
+fn translate_serde_error(message: &str) -> String {
+    message
+        .replace("unknown field", "未知字段")
+        .replace("missing field", "缺少字段")
+        .replace("unknown variant", "未知取值")
+        .replace("expected one of", "应为以下之一：")
+        .replace("invalid type", "类型不对")
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut parts = id.split('/');
+    let kebab = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+    };
+    matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if kebab(a) && kebab(b))
+}
+
+fn compile(spec: RuleSpec, file: &str, words: &mut substitution::WordIndexBuilder) -> Result<Rule, String> {
+    if !valid_id(&spec.id) {
+        return Err(format!("规则 id “{}” 不合法：应为 category/name，小写字母、数字和连字符", spec.id));
+    }
+    let id: &'static str = Box::leak(spec.id.into_boxed_str());
+    let meta = RuleMeta {
+        id,
+        kind: spec.kind.name(),
+        severity: spec.severity,
+        message: spec.message,
+        help: spec.help,
+        scope: spec.scope,
+        doc_types: spec.doc_types,
+        since: spec.since.map(|d| d.0),
+        until: spec.until.map(|d| d.0),
+        fix: spec.fix,
+        explain: spec.explain,
+        examples: spec.examples,
+        default_enabled: spec.enabled,
+        origin: file.to_string(),
+    };
+    let check: Box<dyn Check> = match spec.kind {
+        KindSpec::Pattern(s) => Box::new(pattern::Pattern::compile(s, &meta)?),
+        KindSpec::Substitution(s) => Box::new(substitution::Substitution::compile(s, &meta, words)?),
+        KindSpec::Consistency(s) => Box::new(consistency::Consistency::compile(s, &meta)?),
+        KindSpec::Require(s) => Box::new(require::Require::compile(s, &meta)?),
+        KindSpec::Pairs(s) => Box::new(pairs::Pairs::compile(s, &meta)?),
+        KindSpec::Numbering(s) => Box::new(numbering::Numbering::compile(s, &meta)?),
+        KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
+        KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
+        KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+    };
+    if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
+        return Err(format!("规则 {id} 缺少 examples：invalid 和 valid 至少各一条"));
+    }
+    Ok(Rule { meta, check })
+}
+
+/// A regex field, compiled when the YAML is read so that a bad one is reported at its line.
+#[derive(Clone, Debug)]
+pub struct RegexSpec(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for RegexSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(deserializer)?;
+        regex::Regex::new(&source)
+            .map(RegexSpec)
+            .map_err(|e| serde::de::Error::custom(format!("正则表达式“{source}”无法编译：{e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(yaml: &str) -> Result<RuleSet, LoadError> {
+        RuleSet::from_packs([("test.yaml".to_string(), yaml.to_string())])
+    }
+
+    const GOOD: &str = "
+- id: test/comma
+  kind: pattern
+  severity: warning
+  message: 半角逗号
+  pattern: ','
+  explain: 测试
+  examples:
+    invalid: ['甲,乙']
+    valid: ['甲，乙']
+";
+
+    #[test]
+    fn loads_a_good_pack() {
+        let set = load(GOOD).unwrap();
+        assert_eq!(set.rules[0].meta.id, "test/comma");
+        assert_eq!(set.rules[0].meta.kind, "pattern");
+    }
+
+    #[test]
+    fn bad_regex_points_at_its_line() {
+        let error = load(&GOOD.replace("pattern: ','", "pattern: '(['")).unwrap_err();
+        assert!(error.reason.contains("正则表达式"), "{}", error.reason);
+        assert_eq!(error.line(), Some(6));
+    }
+
+    #[test]
+    fn unknown_field_is_rejected() {
+        let error = load(&GOOD.replace("  explain:", "  colour: red\n  explain:")).unwrap_err();
+        assert!(error.reason.contains("colour"), "{}", error.reason);
+        assert!(error.line().is_some());
+    }
+
+    #[test]
+    fn duplicate_id_points_at_the_second() {
+        let twice = format!("{GOOD}{}", GOOD.trim_start_matches('\n'));
+        let error = load(&twice).unwrap_err();
+        assert!(error.reason.contains("重复"), "{}", error.reason);
+        assert_eq!(error.line(), Some(2));
+    }
+
+    #[test]
+    fn ids_are_category_slash_name() {
+        assert!(valid_id("numbering/gap"));
+        assert!(valid_id("punct/halfwidth-bracket"));
+        assert!(!valid_id("Numbering/gap"));
+        assert!(!valid_id("gap"));
+        assert!(!valid_id("a/b/c"));
+        assert!(!valid_id("a/-b"));
+    }
+}

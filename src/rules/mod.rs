@@ -1,0 +1,227 @@
+//! Rules as data: YAML rule packs deserialised (serde) into specs and compiled once into
+//! `Rule`s that any number of threads share. A kind is code, one module each; a rule is data.
+
+mod arithmetic;
+mod consistency;
+mod footnotes;
+mod load;
+mod metric;
+mod numbering;
+mod pairs;
+mod pattern;
+mod require;
+mod scope;
+mod substitution;
+pub mod template;
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
+use serde::Deserialize;
+
+pub use load::{builtin_packs, LoadError, RuleSet};
+pub use scope::Scope;
+use template::Template;
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
+use crate::model::{DocDate, DocType, Document};
+
+/// The compiled form of one kind's fields.
+pub trait Check: Send + Sync {
+    fn check(&self, ctx: &Context, sink: &mut Sink);
+}
+
+/// What a rule sees of one document.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    words: &'a substitution::WordIndex,
+    word_hits: OnceCell<Vec<substitution::WordHit>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(doc: &'a Document, rules: &'a RuleSet) -> Self {
+        Context { doc, words: &rules.words, word_hits: OnceCell::new() }
+    }
+
+    pub fn text(&self) -> &'a str {
+        &self.doc.text
+    }
+}
+
+/// Collects one rule's diagnostics on one document.
+pub struct Sink<'r> {
+    rule: &'r RuleMeta,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'r> Sink<'r> {
+    pub fn new(rule: &'r RuleMeta) -> Self {
+        Sink { rule, diagnostics: Vec::new() }
+    }
+
+    /// Reports `span` with the rule's own message.
+    pub fn report<'v>(&mut self, span: Span, vars: impl Fn(&str) -> Option<Cow<'v, str>>, fix: Option<Fix>) {
+        let message = self.rule.message.render(&vars);
+        self.report_message(span, message, vars, fix);
+    }
+
+    /// Reports `span` with a message of the kind's own (e.g. one per situation).
+    pub fn report_with<'v>(
+        &mut self,
+        span: Span,
+        message: &Template,
+        vars: impl Fn(&str) -> Option<Cow<'v, str>>,
+        fix: Option<Fix>,
+    ) {
+        let message = message.render(&vars);
+        self.report_message(span, message, vars, fix);
+    }
+
+    fn report_message<'v>(
+        &mut self,
+        span: Span,
+        message: String,
+        vars: impl Fn(&str) -> Option<Cow<'v, str>>,
+        fix: Option<Fix>,
+    ) {
+        let help = self.rule.help.as_ref().map(|help| help.render(&vars));
+        self.diagnostics.push(Diagnostic {
+            rule: self.rule.id,
+            severity: self.rule.severity,
+            span,
+            message,
+            help,
+            fix: fix.filter(|_| self.rule.fix.is_some()),
+        });
+    }
+
+    /// The applicability the rule's YAML gives its fixes; `None` when it has none.
+    pub fn fix_applicability(&self) -> Option<Applicability> {
+        self.rule.fix.as_ref().map(|fix| fix.applicability)
+    }
+
+    pub fn fix_template(&self) -> Option<&'r Template> {
+        self.rule.fix.as_ref().and_then(|fix| fix.replacement.as_ref())
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    pub applicability: Applicability,
+    #[serde(default)]
+    pub replacement: Option<Template>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub invalid: Vec<String>,
+    #[serde(default)]
+    pub valid: Vec<String>,
+}
+
+/// Which documents a rule applies to: `report`, `workplan`, …, and `annual-report` /
+/// `midyear-report` to tell the two kinds of report apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocTypeFilter {
+    Report,
+    AnnualReport,
+    MidyearReport,
+    Workplan,
+    Plan,
+    Notice,
+    Opinion,
+    Request,
+    Other,
+}
+
+impl DocTypeFilter {
+    fn accepts(self, doc_type: DocType, midyear: bool) -> bool {
+        match self {
+            DocTypeFilter::AnnualReport => doc_type == DocType::Report && !midyear,
+            DocTypeFilter::MidyearReport => doc_type == DocType::Report && midyear,
+            DocTypeFilter::Report => doc_type == DocType::Report,
+            DocTypeFilter::Workplan => doc_type == DocType::Workplan,
+            DocTypeFilter::Plan => doc_type == DocType::Plan,
+            DocTypeFilter::Notice => doc_type == DocType::Notice,
+            DocTypeFilter::Opinion => doc_type == DocType::Opinion,
+            DocTypeFilter::Request => doc_type == DocType::Request,
+            DocTypeFilter::Other => doc_type == DocType::Other,
+        }
+    }
+}
+
+/// Everything about a rule except what its kind checks.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub kind: &'static str,
+    pub severity: Severity,
+    pub message: Template,
+    pub help: Option<Template>,
+    pub scope: Option<Scope>,
+    pub doc_types: Vec<DocTypeFilter>,
+    pub since: Option<DocDate>,
+    pub until: Option<DocDate>,
+    pub fix: Option<FixSpec>,
+    pub explain: String,
+    pub examples: Examples,
+    /// Off unless selected by id (noisy or heuristic rules).
+    pub default_enabled: bool,
+    /// The pack the rule came from, for messages.
+    pub origin: String,
+}
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    check: Box<dyn Check>,
+}
+
+impl Rule {
+    pub fn id(&self) -> &'static str {
+        self.meta.id
+    }
+
+    /// Whether the rule applies to a document of this type and date. Date-bound rules are
+    /// skipped, not guessed, when the date is unknown (RULES A.7).
+    pub fn applies_to(&self, doc: &Document) -> bool {
+        if !self.meta.doc_types.is_empty() {
+            let Some(doc_type) = doc.meta.doc_type else { return false };
+            if !self.meta.doc_types.iter().any(|f| f.accepts(doc_type, doc.meta.midyear)) {
+                return false;
+            }
+        }
+        if self.meta.since.is_some() || self.meta.until.is_some() {
+            let Some(date) = doc.meta.date else { return false };
+            if self.meta.since.is_some_and(|since| date < since) {
+                return false;
+            }
+            if self.meta.until.is_some_and(|until| date > until) {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn run(&self, ctx: &Context) -> Vec<Diagnostic> {
+        let mut sink = Sink::new(&self.meta);
+        if self.applies_to(ctx.doc) {
+            self.check.check(ctx, &mut sink);
+        }
+        sink.diagnostics
+    }
+}
+
+/// The placeholder values of a regex match: its named groups, `match`, and any extras.
+pub fn capture_vars<'t>(
+    captures: &'t regex::Captures<'t>,
+    name: &str,
+) -> Option<Cow<'t, str>> {
+    if name == "match" {
+        return captures.get(0).map(|m| Cow::Borrowed(m.as_str()));
+    }
+    Some(Cow::Borrowed(captures.name(name).map_or("", |m| m.as_str())))
+}

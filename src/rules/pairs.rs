@@ -1,0 +1,172 @@
+//! `pairs`: paired marks (“ ” 《 》 （ ）…) balance and point the right way inside a paragraph.
+//! A paragraph cut by a page break is read together with its continuation, so the break is
+//! reported once (by artifact/page-break), not again as an unpaired quote.
+
+use std::borrow::Cow;
+
+use aho_corasick::AhoCorasick;
+use serde::Deserialize;
+
+use super::template::Template;
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::{Applicability, Fix, Span};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pairs: Vec<PairSpec>,
+    messages: Messages,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairSpec {
+    open: String,
+    close: String,
+    /// Whether the mark may hold itself (brackets may; a quote inside a quote takes the
+    /// other kind, so a second opening quote is a closing one typed the wrong way).
+    #[serde(default = "yes")]
+    nests: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Messages {
+    unclosed: Template,
+    unopened: Template,
+    reversed: Template,
+}
+
+pub struct Pairs {
+    scope: Scope,
+    pairs: Vec<PairSpec>,
+    messages: Messages,
+    /// Pattern 2i is pair i's opening mark, 2i+1 its closing one.
+    marks: AhoCorasick,
+}
+
+impl Pairs {
+    pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
+        for pair in &spec.pairs {
+            if pair.open.is_empty() || pair.close.is_empty() || pair.open == pair.close {
+                return Err(format!("规则 {}：成对符号“{}{}”的前后两半必须不同且非空", meta.id, pair.open, pair.close));
+            }
+        }
+        let marks = AhoCorasick::new(spec.pairs.iter().flat_map(|p| [&p.open, &p.close])).map_err(|e| e.to_string())?;
+        Ok(Pairs { scope: meta.scope.unwrap_or(Scope::Prose), pairs: spec.pairs, messages: spec.messages, marks })
+    }
+
+    fn report(&self, sink: &mut Sink, message: &Template, pair: usize, span: Span, fix: Option<Fix>) {
+        let pair = &self.pairs[pair];
+        let vars = |name: &str| -> Option<Cow<str>> {
+            match name {
+                "open" => Some(Cow::Borrowed(pair.open.as_str())),
+                "close" => Some(Cow::Borrowed(pair.close.as_str())),
+                _ => None,
+            }
+        };
+        sink.report_with(span, message, vars, fix);
+    }
+}
+
+impl Check for Pairs {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let text = ctx.text();
+        let in_scope = self.scope.spans(ctx.doc);
+        let mut open: Vec<(usize, Span)> = Vec::new();
+        for paragraph in &ctx.doc.paragraphs {
+            if !in_scope.binary_search_by(|s| s.start.cmp(&paragraph.span.start)).is_ok() {
+                continue;
+            }
+            for m in self.marks.find_iter(paragraph.span.text(text)) {
+                let pair = m.pattern().as_usize() / 2;
+                let span = Span::new(m.start(), m.end()).shift(paragraph.span.start);
+                let is_open = m.pattern().as_usize() % 2 == 0;
+                if is_open {
+                    if !self.pairs[pair].nests {
+                        if let Some(at) = open.iter().rposition(|(p, _)| *p == pair) {
+                            let fix = sink.fix_applicability().map(|a| {
+                                Fix::replace(a.min(Applicability::Suggest), span, self.pairs[pair].close.clone())
+                            });
+                            self.report(sink, &self.messages.reversed, pair, span, fix);
+                            open.truncate(at);
+                            continue;
+                        }
+                    }
+                    open.push((pair, span));
+                } else if let Some(at) = open.iter().rposition(|(p, _)| *p == pair) {
+                    for &(inner, inner_span) in &open[at + 1..] {
+                        self.report(sink, &self.messages.unclosed, inner, inner_span, None);
+                    }
+                    open.truncate(at);
+                } else {
+                    self.report(sink, &self.messages.unopened, pair, span, None);
+                }
+            }
+            if !paragraph.broken {
+                for (pair, span) in open.drain(..) {
+                    self.report(sink, &self.messages.unclosed, pair, span, None);
+                }
+            }
+        }
+        for (pair, span) in open {
+            self.report(sink, &self.messages.unclosed, pair, span, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    const PACK: &str = "
+- id: test/unpaired
+  kind: pairs
+  severity: error
+  message: 不成对
+  fix: { applicability: suggest }
+  explain: 测试
+  pairs:
+    - { open: '“', close: '”', nests: false }
+    - { open: '（', close: '）' }
+    - { open: '《', close: '》' }
+  messages:
+    unclosed: '{open}未闭合'
+    unopened: '{close}无对应'
+    reversed: '应为{close}'
+  examples: { invalid: ['“甲'], valid: ['“甲”'] }
+";
+
+    fn messages(text: &str) -> Vec<String> {
+        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
+        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn balanced_marks_are_silent() {
+        assert!(messages("“‘无忧张江’光速攻略”（试行）《规划（草案）》").is_empty());
+        assert!(messages("（（嵌套））").is_empty());
+    }
+
+    #[test]
+    fn reports_each_direction() {
+        assert_eq!(messages("“就业、创业、乐业“实事工程"), ["应为”"]);
+        assert_eq!(messages("夯实意识形态“六责联动责任体系，"), ["“未闭合"]);
+        assert_eq!(messages("甲》乙"), ["》无对应"]);
+        assert_eq!(messages("《甲（乙》"), ["（未闭合"]);
+    }
+
+    #[test]
+    fn each_paragraph_is_balanced_on_its_own() {
+        assert_eq!(messages("“甲。\n\n乙”。"), ["“未闭合", "”无对应"]);
+    }
+
+    #[test]
+    fn a_page_break_split_is_read_as_one_paragraph() {
+        assert!(messages("标题\n\n正文开始。打造“十五分钟\n\n党建服务圈”。").is_empty());
+    }
+}

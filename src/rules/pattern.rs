@@ -1,0 +1,186 @@
+//! `pattern`: a regex must not match in a scope. Optional cases (each with its own message),
+//! a capture group that narrows the reported span, a context guard, and a fix template.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::load::RegexSpec;
+use super::template::Template;
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::{Fix, Span};
+use crate::parse::is_cjk;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    #[serde(default)]
+    pattern: Option<RegexSpec>,
+    /// Several patterns under one id, each with its own message and fix.
+    #[serde(default)]
+    cases: Vec<CaseSpec>,
+    /// The capture group that is the reported (and fixed) span; the whole match by default.
+    #[serde(default)]
+    span: Option<String>,
+    #[serde(default)]
+    guard: Option<Guard>,
+    /// `{mapped}` in messages and fixes: the matched text looked up in this table.
+    #[serde(default)]
+    map: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseSpec {
+    pattern: RegexSpec,
+    #[serde(default)]
+    message: Option<Template>,
+    #[serde(default)]
+    span: Option<String>,
+    /// Replacement for this case; the rule's `fix.replacement` otherwise.
+    #[serde(default)]
+    replacement: Option<Template>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Guard {
+    /// Only where the text on at least one side of the match, up to the nearest space, is
+    /// Chinese; never between two digits (`1,000`, `8:00`) or inside a URL.
+    ChineseContext,
+}
+
+struct Case {
+    regex: regex::Regex,
+    message: Option<Template>,
+    span: Option<String>,
+    replacement: Option<Template>,
+}
+
+pub struct Pattern {
+    scope: Scope,
+    cases: Vec<Case>,
+    guard: Option<Guard>,
+    map: BTreeMap<String, String>,
+}
+
+impl Pattern {
+    pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
+        let mut cases: Vec<Case> = spec
+            .cases
+            .into_iter()
+            .map(|c| Case {
+                regex: c.pattern.0,
+                message: c.message,
+                span: c.span.or_else(|| spec.span.clone()),
+                replacement: c.replacement,
+            })
+            .collect();
+        if let Some(pattern) = spec.pattern {
+            cases.insert(0, Case { regex: pattern.0, message: None, span: spec.span.clone(), replacement: None });
+        }
+        if cases.is_empty() {
+            return Err(format!("规则 {}：pattern 类规则需要 pattern 或 cases", meta.id));
+        }
+        for case in &cases {
+            if let Some(group) = &case.span {
+                if !case.regex.capture_names().flatten().any(|name| name == group) {
+                    return Err(format!("规则 {}：span 指定的捕获组“{group}”不在正则表达式中", meta.id));
+                }
+            }
+        }
+        Ok(Pattern { scope: meta.scope.unwrap_or(Scope::Prose), cases, guard: spec.guard, map: spec.map })
+    }
+
+    fn guard_allows(&self, text: &str, start: usize, end: usize) -> bool {
+        match self.guard {
+            None => true,
+            Some(Guard::ChineseContext) => chinese_context(text, start, end),
+        }
+    }
+}
+
+impl Check for Pattern {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let text = ctx.text();
+        for scope_span in self.scope.spans(ctx.doc) {
+            let haystack = scope_span.text(text);
+            for case in &self.cases {
+                for captures in case.regex.captures_iter(haystack) {
+                    let whole = captures.get(0).expect("group 0");
+                    let target = case
+                        .span
+                        .as_deref()
+                        .and_then(|group| captures.name(group))
+                        .unwrap_or(whole);
+                    if !self.guard_allows(haystack, target.start(), target.end()) {
+                        continue;
+                    }
+                    let vars = |name: &str| -> Option<Cow<str>> {
+                        match name {
+                            "mapped" => self.map.get(whole.as_str()).map(|s| Cow::Borrowed(s.as_str())),
+                            _ => super::capture_vars(&captures, name),
+                        }
+                    };
+                    let span = Span::new(target.start(), target.end()).shift(scope_span.start);
+                    let fix = sink.fix_applicability().and_then(|applicability| {
+                        let template = case.replacement.as_ref().or(sink.fix_template())?;
+                        Some(Fix::replace(applicability, span, template.render(vars)))
+                    });
+                    match &case.message {
+                        Some(message) => sink.report_with(span, message, vars, fix),
+                        None => sink.report(span, vars, fix),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How far the guard looks to each side for Chinese text.
+const CONTEXT_REACH: usize = 32;
+
+fn chinese_context(text: &str, start: usize, end: usize) -> bool {
+    let before = &text[..start];
+    let after = &text[end..];
+    let digit_before = before.chars().next_back().is_some_and(|c| c.is_ascii_digit());
+    let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if digit_before && digit_after {
+        return false;
+    }
+    let left: String = before.chars().rev().take_while(|c| !c.is_whitespace()).take(CONTEXT_REACH).collect();
+    if left.contains("//") || left.contains('@') || left.contains("www.") {
+        return false;
+    }
+    let right_has_cjk = after.chars().take_while(|c| !c.is_whitespace()).take(CONTEXT_REACH).any(is_cjk);
+    left.chars().any(is_cjk) || right_has_cjk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chinese(text: &str) -> bool {
+        let at = text.find([',', ':', ';', '?', '!']).unwrap();
+        chinese_context(text, at, at + 1)
+    }
+
+    #[test]
+    fn guard_reads_the_sentence_not_just_the_neighbours() {
+        assert!(chinese("期间,面对"));
+        assert!(chinese("iPhone,好开心"));
+        assert!(chinese("共3个?请核实"));
+        assert!(chinese("是: “你好”"));
+        assert!(chinese("“你好\",她说"));
+    }
+
+    #[test]
+    fn guard_skips_numbers_urls_and_english() {
+        assert!(!chinese("共1,000元"));
+        assert!(!chinese("上午8:00开始"));
+        assert!(!chinese("见 https://example.gov.cn/a,b 页面"));
+        assert!(!chinese("He said, hello"));
+        assert!(!chinese("E-SPORTS JOY, 2021"));
+    }
+}

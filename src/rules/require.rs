@@ -1,0 +1,84 @@
+//! `require`: a document (of the rule's `doc_types`) must contain one of some words in a scope.
+//! Reported once, on the title (or the first line when there is none).
+
+use serde::Deserialize;
+
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::Span;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    any_of: Vec<String>,
+}
+
+pub struct Require {
+    scope: Scope,
+    finder: aho_corasick::AhoCorasick,
+}
+
+impl Require {
+    pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
+        if spec.any_of.is_empty() || spec.any_of.iter().any(String::is_empty) {
+            return Err(format!("规则 {}：any_of 需要至少一个非空词语", meta.id));
+        }
+        let finder = aho_corasick::AhoCorasick::new(&spec.any_of).map_err(|e| e.to_string())?;
+        Ok(Require { scope: meta.scope.unwrap_or(Scope::Document), finder })
+    }
+}
+
+impl Check for Require {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let text = ctx.text();
+        if text.trim().is_empty() {
+            return;
+        }
+        let found = self.scope.spans(ctx.doc).iter().any(|s| self.finder.is_match(s.text(text)));
+        if found {
+            return;
+        }
+        let anchor = ctx
+            .doc
+            .meta
+            .title
+            .or_else(|| ctx.doc.paragraphs.first().map(|p| p.span))
+            .unwrap_or(Span::new(0, 0));
+        let doc_type = ctx.doc.meta.doc_type.map(|t| t.name()).unwrap_or("other");
+        sink.report(anchor, |name| (name == "doc_type").then_some(doc_type.into()), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    const PACK: &str = "
+- id: test/targets
+  kind: require
+  severity: warning
+  doc_types: [workplan, annual-report]
+  message: 缺少预期目标
+  explain: 测试
+  any_of: [预期目标, 主要目标]
+  examples: { invalid: [\"2021年工作要点\\n\\n一、总体要求\"], valid: [\"2021年工作要点\\n\\n一、预期目标\"] }
+";
+
+    fn count(text: &str) -> usize {
+        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
+        crate::engine::check_text(&rules, text).len()
+    }
+
+    #[test]
+    fn fires_once_on_a_workplan_without_targets() {
+        assert_eq!(count("2021年工作要点\n\n一、总体要求\n\n二、重点任务\n"), 1);
+        assert_eq!(count("2021年工作要点\n\n一、主要目标\n"), 0);
+    }
+
+    #[test]
+    fn respects_doc_types() {
+        assert_eq!(count("关于开展检查的通知\n\n一、总体要求\n"), 0, "a notice");
+        assert_eq!(count("2021年政府工作报告\n\n一、回顾\n"), 1, "an annual report");
+        assert_eq!(count("2023年政府工作报告\n\n第一部分 上半年主要工作情况\n"), 0, "mid-year");
+        assert_eq!(count(""), 0, "empty document");
+    }
+}

@@ -1,0 +1,284 @@
+//! Bytes to text: encoding detection (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK),
+//! line endings, and a line index that maps byte offsets back to lines and character columns.
+
+use std::path::{Path, PathBuf};
+
+use encoding_rs::{Encoding as RsEncoding, GB18030, UTF_16BE, UTF_16LE};
+
+/// The encoding a file was read in; it is also the encoding `--fix` writes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Gb18030 => "gb18030",
+        }
+    }
+
+    /// The bytes of `text` in this encoding, BOM included.
+    pub fn encode(self, text: &str) -> Vec<u8> {
+        match self {
+            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            Encoding::Utf16Le => std::iter::once(0xFEFF)
+                .chain(text.encode_utf16())
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            Encoding::Utf16Be => std::iter::once(0xFEFF)
+                .chain(text.encode_utf16())
+                .flat_map(u16::to_be_bytes)
+                .collect(),
+            Encoding::Gb18030 => GB18030.encode(text).0.into_owned(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    Cr,
+}
+
+impl LineEnding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "lf",
+            LineEnding::CrLf => "crlf",
+            LineEnding::Cr => "cr",
+        }
+    }
+
+    /// The first line ending in `text`; a file without one counts as LF.
+    fn detect(text: &str) -> Self {
+        match memchr_any(text.as_bytes()) {
+            Some(i) if text.as_bytes()[i] == b'\n' => LineEnding::Lf,
+            Some(i) if text.as_bytes().get(i + 1) == Some(&b'\n') => LineEnding::CrLf,
+            Some(_) => LineEnding::Cr,
+            None => LineEnding::Lf,
+        }
+    }
+}
+
+fn memchr_any(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: 无法读取文件：{source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: 这是二进制文件（第 {offset} 字节处有 NUL 字符），不是文本文档")]
+    Binary { path: PathBuf, offset: usize },
+    #[error("{path}: 无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK（第 {offset} 字节处解码失败）")]
+    Encoding { path: PathBuf, offset: usize },
+}
+
+/// One document's text as gwlint reads it. The text keeps the file's own line endings so that
+/// byte offsets and fixes map straight back to the original.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub encoding: Encoding,
+    pub line_ending: LineEnding,
+}
+
+impl SourceFile {
+    pub fn read(path: &Path) -> Result<Self, SourceError> {
+        let bytes = std::fs::read(path).map_err(|source| SourceError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_bytes(path, &bytes)
+    }
+
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, SourceError> {
+        let (text, encoding) = decode(bytes).map_err(|failure| match failure {
+            DecodeFailure::Binary(offset) => SourceError::Binary {
+                path: path.to_path_buf(),
+                offset,
+            },
+            DecodeFailure::Unknown(offset) => SourceError::Encoding {
+                path: path.to_path_buf(),
+                offset,
+            },
+        })?;
+        Ok(SourceFile {
+            path: path.to_path_buf(),
+            line_ending: LineEnding::detect(&text),
+            text,
+            encoding,
+        })
+    }
+}
+
+enum DecodeFailure {
+    Binary(usize),
+    Unknown(usize),
+}
+
+fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeFailure> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode_utf8(rest).map(|text| (text, Encoding::Utf8Bom));
+    }
+    // UTF-16 is only taken with a BOM: without one, its NUL bytes make it indistinguishable
+    // from a binary file, and guessing silently is worse than saying so.
+    for (bom, encoding, rs) in [
+        ([0xFF, 0xFE], Encoding::Utf16Le, UTF_16LE),
+        ([0xFE, 0xFF], Encoding::Utf16Be, UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(&bom) {
+            return decode_strict(rs, rest).map(|text| (text, encoding));
+        }
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(DecodeFailure::Binary(offset));
+    }
+    match decode_utf8(bytes) {
+        Ok(text) => Ok((text, Encoding::Utf8)),
+        Err(_) => decode_strict(GB18030, bytes).map(|text| (text, Encoding::Gb18030)),
+    }
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<String, DecodeFailure> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|error| DecodeFailure::Unknown(error.utf8_error().valid_up_to()))
+}
+
+fn decode_strict(encoding: &'static RsEncoding, bytes: &[u8]) -> Result<String, DecodeFailure> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 3);
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(text),
+        _ => Err(DecodeFailure::Unknown(read)),
+    }
+}
+
+/// Byte offsets of line starts; lines end at `\n`, `\r\n` or a lone `\r`.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line - 1]
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> LineColumn {
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        LineColumn {
+            line,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<SourceFile, SourceError> {
+        SourceFile::from_bytes(Path::new("t.txt"), bytes)
+    }
+
+    #[test]
+    fn detects_each_encoding() {
+        let text = "嘉菊委〔2021〕1号\n";
+        assert_eq!(read(text.as_bytes()).unwrap().encoding, Encoding::Utf8);
+        for encoding in [
+            Encoding::Utf8Bom,
+            Encoding::Utf16Le,
+            Encoding::Utf16Be,
+            Encoding::Gb18030,
+        ] {
+            let source = read(&encoding.encode(text)).unwrap();
+            assert_eq!(source.encoding, encoding);
+            assert_eq!(source.text, text);
+        }
+    }
+
+    #[test]
+    fn binary_and_undecodable_input_are_errors() {
+        assert!(matches!(
+            read(b"abc\0def"),
+            Err(SourceError::Binary { offset: 3, .. })
+        ));
+        // 0xFF never appears in GB18030.
+        assert!(matches!(
+            read(b"ok \xFF\xFF"),
+            Err(SourceError::Encoding { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_file_is_text() {
+        assert_eq!(read(b"").unwrap().text, "");
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(read(b"a\r\nb").unwrap().line_ending, LineEnding::CrLf);
+        assert_eq!(read(b"a\rb").unwrap().line_ending, LineEnding::Cr);
+        assert_eq!(read(b"a\nb").unwrap().line_ending, LineEnding::Lf);
+    }
+
+    #[test]
+    fn line_columns_count_characters() {
+        let text = "第一行\r\n第二，行\r第三";
+        let index = LineIndex::new(text);
+        let offset = text.find('，').unwrap();
+        assert_eq!(
+            index.line_col(text, offset),
+            LineColumn { line: 2, column: 3 }
+        );
+        let offset = text.find("三").unwrap();
+        assert_eq!(
+            index.line_col(text, offset),
+            LineColumn { line: 3, column: 2 }
+        );
+    }
+}
