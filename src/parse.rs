@@ -154,7 +154,7 @@ fn token_parts(pair: Pair<Rule>) -> Option<Token> {
         match part.as_rule() {
             Rule::cn_numeral => ordinal = parse_chinese_numeral(part.as_str()),
             Rule::arabic => ordinal = part.as_str().parse().ok(),
-            Rule::cn_delim | Rule::arabic_delim | Rule::trailing_delim => {
+            Rule::cn_delim | Rule::arabic_delim | Rule::arabic_dun | Rule::trailing_delim => {
                 delimiter = span_of(&part)
             }
             Rule::open_paren => open = Some(part.as_str() == "（"),

@@ -41,6 +41,8 @@ struct Messages {
     reversed: Template,
 }
 
+const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?'];
+
 pub struct Pairs {
     scope: Scope,
     pairs: Vec<PairSpec>,
@@ -89,6 +91,18 @@ impl Check for Pairs {
                 if is_open {
                     if !self.pairs[pair].nests {
                         if let Some(at) = open.iter().rposition(|(p, _)| *p == pair) {
+                            // A sentence ended since the first mark opened: that one was never
+                            // closed and this one opens anew. Otherwise this is the closing
+                            // mark typed the wrong way (“就业、创业、乐业“实事工程).
+                            let between = &text[open[at].1.end..span.start];
+                            if between.contains(SENTENCE_END) {
+                                for &(inner, inner_span) in &open[at..] {
+                                    self.report(sink, &self.messages.unclosed, inner, inner_span, None);
+                                }
+                                open.truncate(at);
+                                open.push((pair, span));
+                                continue;
+                            }
                             let fix = sink.fix_applicability().map(|a| {
                                 Fix::replace(a.min(Applicability::Suggest), span, self.pairs[pair].close.clone())
                             });
@@ -156,6 +170,7 @@ mod tests {
     fn reports_each_direction() {
         assert_eq!(messages("“就业、创业、乐业“实事工程"), ["应为”"]);
         assert_eq!(messages("夯实意识形态“六责联动责任体系，"), ["“未闭合"]);
+        assert_eq!(messages("夯实“六责联动体系，确保安全。以“媒体融合”为重点。"), ["“未闭合"]);
         assert_eq!(messages("甲》乙"), ["》无对应"]);
         assert_eq!(messages("《甲（乙》"), ["（未闭合"]);
     }
