@@ -9,14 +9,24 @@ fn main() {
         .expect("rules/ folder")
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            )
+        })
         .collect();
     packs.sort();
     let mut out = String::from("const BUILTIN_PACKS: &[(&str, &str)] = &[\n");
     for pack in packs {
         let name = pack.to_str().expect("UTF-8 path").replace('\\', "/");
         let absolute = std::fs::canonicalize(&pack).expect("pack path");
-        writeln!(out, "    ({name:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            absolute.display().to_string()
+        )
+        .unwrap();
         println!("cargo:rerun-if-changed={}", pack.display());
     }
     out.push_str("];\n");

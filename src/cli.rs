@@ -16,7 +16,11 @@ use crate::rules::RuleSet;
 use crate::source::SourceFile;
 
 #[derive(Debug, Parser)]
-#[command(name = "gwlint", version, about = "公文与政府工作报告的格式和规范检查工具")]
+#[command(
+    name = "gwlint",
+    version,
+    about = "公文与政府工作报告的格式和规范检查工具"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -95,7 +99,8 @@ fn parse_doc_type(text: &str) -> Result<DocType, String> {
 }
 
 fn parse_date(text: &str) -> Result<DocDate, String> {
-    DocDate::parse(text).ok_or_else(|| format!("无法识别的日期“{text}”，应写成 2021、2021-03 或 2021-03-31"))
+    DocDate::parse(text)
+        .ok_or_else(|| format!("无法识别的日期“{text}”，应写成 2021、2021-03 或 2021-03-31"))
 }
 
 /// Exit codes of DESIGN.md.
@@ -110,16 +115,18 @@ pub fn run(cli: Cli) -> i32 {
             emit(&rules_table(rules));
             EXIT_CLEAN
         }),
-        Command::Explain { rule, rule_dirs } => with_rules(&rule_dirs, |rules| match rules.get(&rule) {
-            Some(found) => {
-                emit(&explain(found));
-                EXIT_CLEAN
-            }
-            None => {
-                eprintln!("gwlint: 没有名为“{rule}”的规则；`gwlint rules` 列出全部规则");
-                EXIT_ERROR
-            }
-        }),
+        Command::Explain { rule, rule_dirs } => {
+            with_rules(&rule_dirs, |rules| match rules.get(&rule) {
+                Some(found) => {
+                    emit(&explain(found));
+                    EXIT_CLEAN
+                }
+                None => {
+                    eprintln!("gwlint: 没有名为“{rule}”的规则；`gwlint rules` 列出全部规则");
+                    EXIT_ERROR
+                }
+            })
+        }
         Command::Parse { path, format } => match read_source(&path, None) {
             Ok(source) => {
                 let doc = parse(source.text.clone());
@@ -141,7 +148,7 @@ fn with_rules(dirs: &[PathBuf], body: impl FnOnce(&RuleSet) -> i32) -> i32 {
     match RuleSet::with_user_packs(dirs) {
         Ok(rules) => body(&rules),
         Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
+            eprintln!("{:?}", miette::Report::new(*error));
             EXIT_ERROR
         }
     }
@@ -150,7 +157,9 @@ fn with_rules(dirs: &[PathBuf], body: impl FnOnce(&RuleSet) -> i32) -> i32 {
 fn read_source(path: &Path, stdin_name: Option<&Path>) -> Result<SourceFile, String> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("无法读取标准输入：{e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("无法读取标准输入：{e}"))?;
         let name = stdin_name.unwrap_or(Path::new("<stdin>"));
         return SourceFile::from_bytes(name, &bytes).map_err(|e| e.to_string());
     }
@@ -159,17 +168,34 @@ fn read_source(path: &Path, stdin_name: Option<&Path>) -> Result<SourceFile, Str
 
 fn check(args: CheckArgs) -> i32 {
     with_rules(&args.rule_dirs, |rules| {
-        let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+        let selection = Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        };
         let unknown: Vec<&str> = selection.unknown_codes(rules).collect();
         if !unknown.is_empty() {
-            eprintln!("gwlint: 未知的规则或类别：{}（`gwlint rules` 列出全部规则）", unknown.join("、"));
+            eprintln!(
+                "gwlint: 未知的规则或类别：{}（`gwlint rules` 列出全部规则）",
+                unknown.join("、")
+            );
             return EXIT_ERROR;
         }
-        let options = Options { selection, overrides: Overrides { doc_type: args.doc_type, date: args.date } };
-        let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+        let options = Options {
+            selection,
+            overrides: Overrides {
+                doc_type: args.doc_type,
+                date: args.date,
+            },
+        };
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
         let mut failed = false;
         let mut results = Vec::new();
-        let (stdin, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p == Path::new("-"));
+        let (stdin, on_disk): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.into_iter().partition(|p| p == Path::new("-"));
         if !stdin.is_empty() {
             match read_source(Path::new("-"), args.stdin_filename.as_deref()) {
                 Ok(source) => results.push(engine::check_source(rules, &options, source)),
@@ -200,15 +226,21 @@ fn check(args: CheckArgs) -> i32 {
         let output = match args.format {
             Format::Json => report::json::render(&files),
             Format::Human => {
-                let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                 report::human::render(&files, &HumanOptions { color, width: 100 })
             }
         };
         emit(&output);
-        let fails = |s: Severity| s == Severity::Error || (args.deny_warnings && s == Severity::Warning);
+        let fails =
+            |s: Severity| s == Severity::Error || (args.deny_warnings && s == Severity::Warning);
         if failed {
             EXIT_ERROR
-        } else if files.iter().flat_map(|f| &f.diagnostics).any(|d| fails(d.severity)) {
+        } else if files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .any(|d| fails(d.severity))
+        {
             EXIT_FINDINGS
         } else {
             EXIT_CLEAN
@@ -219,7 +251,10 @@ fn check(args: CheckArgs) -> i32 {
 /// Writes to stdout; a closed pipe (`gwlint … | head`) is not an error.
 fn emit(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_CLEAN);
         }
@@ -230,12 +265,19 @@ fn emit(text: &str) {
 
 fn rules_table(rules: &RuleSet) -> String {
     let width = rules.rules.iter().map(|r| r.id().len()).max().unwrap_or(0);
-    let mut out = format!("{:<width$}  {:<12}  {:<7}  {:<7}  说明\n", "规则", "类型", "级别", "修复");
+    let mut out = format!(
+        "{:<width$}  {:<12}  {:<7}  {:<7}  说明\n",
+        "规则", "类型", "级别", "修复"
+    );
     for rule in &rules.rules {
         let meta = &rule.meta;
         let fixable = meta.fix.as_ref().map_or("-", |f| f.applicability.as_str());
         let summary = meta.explain.lines().next().unwrap_or("").trim();
-        let off = if meta.default_enabled { "" } else { "（默认关闭）" };
+        let off = if meta.default_enabled {
+            ""
+        } else {
+            "（默认关闭）"
+        };
         out.push_str(&format!(
             "{:<width$}  {:<12}  {:<7}  {:<7}  {summary}{off}\n",
             meta.id,
@@ -250,7 +292,12 @@ fn rules_table(rules: &RuleSet) -> String {
 
 fn explain(rule: &crate::rules::Rule) -> String {
     let meta = &rule.meta;
-    let mut out = format!("{}（{}，{}）\n\n", meta.id, meta.kind, meta.severity.label_zh());
+    let mut out = format!(
+        "{}（{}，{}）\n\n",
+        meta.id,
+        meta.kind,
+        meta.severity.label_zh()
+    );
     out.push_str(meta.explain.trim_end());
     out.push_str("\n\n");
     out.push_str(&format!("提示信息：{}\n", meta.message.source()));

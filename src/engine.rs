@@ -20,7 +20,11 @@ pub struct Selection {
 }
 
 fn matches_code(rule: &str, code: &str) -> bool {
-    code == "ALL" || rule == code || rule.strip_prefix(code).is_some_and(|rest| rest.starts_with('/'))
+    code == "ALL"
+        || rule == code
+        || rule
+            .strip_prefix(code)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 impl Selection {
@@ -81,7 +85,9 @@ impl CheckError {
     pub fn path(&self) -> &Path {
         match self {
             CheckError::Source(
-                SourceError::Io { path, .. } | SourceError::Binary { path, .. } | SourceError::Encoding { path, .. },
+                SourceError::Io { path, .. }
+                | SourceError::Binary { path, .. }
+                | SourceError::Encoding { path, .. },
             ) => path,
             CheckError::Panic { path, .. } => path,
         }
@@ -106,7 +112,11 @@ pub fn check_document(rules: &RuleSet, active: &[&Rule], doc: &Document) -> Vec<
 }
 
 /// Parses and checks `source` with the options' rules.
-pub fn check_source(rules: &RuleSet, options: &Options, source: SourceFile) -> Result<FileResult, CheckError> {
+pub fn check_source(
+    rules: &RuleSet,
+    options: &Options,
+    source: SourceFile,
+) -> Result<FileResult, CheckError> {
     let path = source.path.clone();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut document = parse(source.text.clone());
@@ -116,12 +126,20 @@ pub fn check_source(rules: &RuleSet, options: &Options, source: SourceFile) -> R
         if let Some(date) = options.overrides.date {
             document.meta.date = Some(date);
         }
-        let active: Vec<&Rule> = rules.rules.iter().filter(|r| options.selection.is_active(r)).collect();
+        let active: Vec<&Rule> = rules
+            .rules
+            .iter()
+            .filter(|r| options.selection.is_active(r))
+            .collect();
         let diagnostics = check_document(rules, &active, &document);
         (document, diagnostics)
     }));
     match outcome {
-        Ok((document, diagnostics)) => Ok(FileResult { source, document, diagnostics }),
+        Ok((document, diagnostics)) => Ok(FileResult {
+            source,
+            document,
+            diagnostics,
+        }),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
@@ -134,7 +152,11 @@ pub fn check_source(rules: &RuleSet, options: &Options, source: SourceFile) -> R
 }
 
 /// Reads, parses and checks every file, in parallel; results come back in path order.
-pub fn check_files(rules: &RuleSet, options: &Options, paths: &[PathBuf]) -> Vec<Result<FileResult, CheckError>> {
+pub fn check_files(
+    rules: &RuleSet,
+    options: &Options,
+    paths: &[PathBuf],
+) -> Vec<Result<FileResult, CheckError>> {
     let mut results: Vec<_> = paths
         .par_iter()
         .map(|path| {
@@ -156,7 +178,11 @@ fn result_path(result: &Result<FileResult, CheckError>) -> &Path {
 /// Every default rule on `text`: the short way in for tests and examples.
 pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
-    let active: Vec<&Rule> = rules.rules.iter().filter(|r| r.meta.default_enabled).collect();
+    let active: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| r.meta.default_enabled)
+        .collect();
     check_document(rules, &active, &doc)
 }
 
@@ -194,12 +220,18 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
             continue;
         }
         let before = files.len();
-        for entry in ignore::WalkBuilder::new(path).sort_by_file_name(|a, b| a.cmp(b)).build() {
+        for entry in ignore::WalkBuilder::new(path)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+        {
             match entry {
                 Ok(entry) => {
                     let file = entry.path();
                     let wanted = entry.file_type().is_some_and(|t| t.is_file())
-                        && file.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e));
+                        && file
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| EXTENSIONS.contains(&e));
                     if wanted {
                         files.push(file.to_path_buf());
                     }

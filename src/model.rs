@@ -287,7 +287,10 @@ impl Document {
             .iter()
             .enumerate()
             .map(|(i, heading)| {
-                while stack.last().is_some_and(|&top| self.headings[top].level >= heading.level) {
+                while stack
+                    .last()
+                    .is_some_and(|&top| self.headings[top].level >= heading.level)
+                {
                     stack.pop();
                 }
                 let parent = stack.last().copied();
@@ -307,9 +310,20 @@ pub fn chinese_numeral(n: u32) -> String {
     const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
     match n {
         0..=9 => DIGITS[n as usize].to_string(),
-        10..=19 => format!("十{}", if n > 10 { DIGITS[n as usize - 10].to_string() } else { String::new() }),
+        10..=19 => format!(
+            "十{}",
+            if n > 10 {
+                DIGITS[n as usize - 10].to_string()
+            } else {
+                String::new()
+            }
+        ),
         20..=99 => {
-            let unit = if n % 10 == 0 { String::new() } else { DIGITS[(n % 10) as usize].to_string() };
+            let unit = if n % 10 == 0 {
+                String::new()
+            } else {
+                DIGITS[(n % 10) as usize].to_string()
+            };
             format!("{}十{unit}", DIGITS[(n / 10) as usize])
         }
         _ => n.to_string(),
@@ -318,7 +332,12 @@ pub fn chinese_numeral(n: u32) -> String {
 
 /// 一 → 1, 十 → 10, 二十一 → 21.
 pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
-    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|i| i as u32 + 1);
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32 + 1)
+    };
     let chars: Vec<char> = text.chars().collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
@@ -347,7 +366,11 @@ mod tests {
     fn dates_parse_with_their_precision() {
         assert_eq!(
             DocDate::parse("2021-03-31"),
-            Some(DocDate { year: 2021, month: Some(3), day: Some(31) })
+            Some(DocDate {
+                year: 2021,
+                month: Some(3),
+                day: Some(31)
+            })
         );
         assert_eq!(DocDate::parse("2021").unwrap().to_string(), "2021");
         assert_eq!(DocDate::parse("2021-13"), None);

@@ -77,7 +77,11 @@ fn fallback_lines(text: &str) -> Vec<Line> {
             let content = raw.trim_end_matches(['\r', '\n']);
             let span = Span::new(offset, offset + content.len());
             offset += raw.len();
-            let kind = if content.trim().is_empty() { LineKind::Blank } else { LineKind::Text };
+            let kind = if content.trim().is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Text
+            };
             Line { span, kind }
         })
         .collect()
@@ -220,8 +224,8 @@ fn circled_re() -> &'static Regex {
 
 /// Marks that may end a paragraph; a paragraph ending in anything else was cut.
 const TERMINAL: &[char] = &[
-    '。', '！', '？', '；', '：', '…', '”', '’', '」', '』', '）', '》', '〕', '】', '!', '?', ';', ':',
-    ')', ']', '.', '—',
+    '。', '！', '？', '；', '：', '…', '”', '’', '」', '』', '）', '》', '〕', '】', '!', '?', ';',
+    ':', ')', ']', '.', '—',
 ];
 
 struct Assembler<'t> {
@@ -235,7 +239,13 @@ struct Assembler<'t> {
 
 impl<'t> Assembler<'t> {
     fn new(text: &'t str, lines: Vec<Line>) -> Self {
-        Assembler { text, lines, paragraphs: Vec::new(), kinds: Vec::new(), meta: Metadata::default() }
+        Assembler {
+            text,
+            lines,
+            paragraphs: Vec::new(),
+            kinds: Vec::new(),
+            meta: Metadata::default(),
+        }
     }
 
     fn slice(&self, span: Span) -> &'t str {
@@ -255,7 +265,11 @@ impl<'t> Assembler<'t> {
                 LineKind::Circled(_) => ParagraphKind::ListItem,
                 _ => ParagraphKind::Body,
             };
-            self.paragraphs.push(Paragraph { span, kind, broken: false });
+            self.paragraphs.push(Paragraph {
+                span,
+                kind,
+                broken: false,
+            });
             self.kinds.push(line.kind);
         }
         let body_start = self.header();
@@ -296,7 +310,9 @@ impl<'t> Assembler<'t> {
                 }
             }
         }
-        let Some(title) = candidates.next() else { return 0 };
+        let Some(title) = candidates.next() else {
+            return 0;
+        };
         let title_text = self.slice(self.paragraphs[title].span);
         let title_like = matches!(self.kinds[title], LineKind::Text)
             && title_text.chars().count() <= 80
@@ -378,7 +394,10 @@ impl<'t> Assembler<'t> {
                     let rest = Span::new(text_start, span.end);
                     let (term, definition) = match self.slice(rest).find(['：', ':']) {
                         Some(colon) => {
-                            let colon_len = self.slice(rest)[colon..].chars().next().map_or(1, char::len_utf8);
+                            let colon_len = self.slice(rest)[colon..]
+                                .chars()
+                                .next()
+                                .map_or(1, char::len_utf8);
                             (
                                 Span::new(rest.start, rest.start + colon),
                                 Span::new(rest.start + colon + colon_len, rest.end),
@@ -387,10 +406,18 @@ impl<'t> Assembler<'t> {
                         None => (rest, Span::new(rest.end, rest.end)),
                     };
                     self.paragraphs[i].kind = ParagraphKind::GlossaryEntry(entries.len());
-                    entries.push(GlossaryEntry { span, number, token, term, definition });
+                    entries.push(GlossaryEntry {
+                        span,
+                        number,
+                        token,
+                        term,
+                        definition,
+                    });
                 }
                 // A definition that runs on to another paragraph.
-                None if !entries.is_empty() => self.paragraphs[i].kind = ParagraphKind::GlossaryEntry(entries.len() - 1),
+                None if !entries.is_empty() => {
+                    self.paragraphs[i].kind = ParagraphKind::GlossaryEntry(entries.len() - 1)
+                }
                 None => break,
             }
             i += 1;
@@ -399,7 +426,10 @@ impl<'t> Assembler<'t> {
             return None;
         }
         self.paragraphs[heading].kind = ParagraphKind::GlossaryHeading;
-        Some(Glossary { heading: self.paragraphs[heading].span, entries })
+        Some(Glossary {
+            heading: self.paragraphs[heading].span,
+            entries,
+        })
     }
 
     fn headings(&mut self, body_start: usize) -> Vec<Heading> {
@@ -408,7 +438,9 @@ impl<'t> Assembler<'t> {
             if self.paragraphs[i].kind != ParagraphKind::Body {
                 continue;
             }
-            let LineKind::Heading(token) = &self.kinds[i] else { continue };
+            let LineKind::Heading(token) = &self.kinds[i] else {
+                continue;
+            };
             let span = self.paragraphs[i].span;
             let rest = Span::new(token.text_start, span.end);
             let rest_text = self.slice(rest);
@@ -441,7 +473,8 @@ impl<'t> Assembler<'t> {
             let can_break = match here.kind {
                 ParagraphKind::Body | ParagraphKind::ListItem => true,
                 ParagraphKind::Heading(_) => {
-                    matches!(&self.kinds[i], LineKind::Heading(_)) && self.slice(here.span).contains('。')
+                    matches!(&self.kinds[i], LineKind::Heading(_))
+                        && self.slice(here.span).contains('。')
                 }
                 _ => false,
             };
@@ -509,7 +542,12 @@ impl<'t> Assembler<'t> {
             DocDate::parse(&captures[1])
         };
         let docnum_year = self.meta.docnum.and_then(|span| {
-            let digits: String = self.slice(span).chars().filter(char::is_ascii_digit).take(4).collect();
+            let digits: String = self
+                .slice(span)
+                .chars()
+                .filter(char::is_ascii_digit)
+                .take(4)
+                .collect();
             DocDate::parse(&digits)
         });
         self.meta.date = subtitle
@@ -537,12 +575,24 @@ impl<'t> Assembler<'t> {
                     continue;
                 }
                 let before = content[..m.start()].chars().next_back();
-                let opens_clause = matches!(before, Some('：' | ':' | '；' | ';' | ' ' | '\u{3000}'));
+                let opens_clause =
+                    matches!(before, Some('：' | ':' | '；' | ';' | ' ' | '\u{3000}'));
                 if opens_clause {
                     continue;
                 }
-                let number = m.as_str().chars().next().and_then(circled_number).unwrap_or(0);
-                refs.push(FootnoteRef { span: Span::new(paragraph.span.start + m.start(), paragraph.span.start + m.end()), number });
+                let number = m
+                    .as_str()
+                    .chars()
+                    .next()
+                    .and_then(circled_number)
+                    .unwrap_or(0);
+                refs.push(FootnoteRef {
+                    span: Span::new(
+                        paragraph.span.start + m.start(),
+                        paragraph.span.start + m.end(),
+                    ),
+                    number,
+                });
             }
         }
         refs
@@ -560,16 +610,25 @@ fn is_banner(content: &str) -> bool {
     let chars: Vec<char> = content.chars().collect();
     chars.len() >= 5
         && chars.iter().step_by(2).all(|c| is_cjk(*c))
-        && chars.iter().skip(1).step_by(2).all(|c| *c == ' ' || *c == '\u{3000}')
+        && chars
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .all(|c| *c == ' ' || *c == '\u{3000}')
 }
 
 fn is_date_line(content: &str) -> bool {
-    full_date_re().find(content).is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
+    full_date_re()
+        .find(content)
+        .is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
 }
 
 fn full_date(content: &str) -> Option<DocDate> {
     let captures = full_date_re().captures(content)?;
-    DocDate::parse(&format!("{}-{}-{}", &captures[1], &captures[2], &captures[3]))
+    DocDate::parse(&format!(
+        "{}-{}-{}",
+        &captures[1], &captures[2], &captures[3]
+    ))
 }
 
 pub fn is_cjk(c: char) -> bool {

@@ -85,7 +85,9 @@ pub enum SourceError {
     },
     #[error("{path}: 这是二进制文件（第 {offset} 字节处有 NUL 字符），不是文本文档")]
     Binary { path: PathBuf, offset: usize },
-    #[error("{path}: 无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK（第 {offset} 字节处解码失败）")]
+    #[error(
+        "{path}: 无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK（第 {offset} 字节处解码失败）"
+    )]
     Encoding { path: PathBuf, offset: usize },
 }
 

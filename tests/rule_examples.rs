@@ -6,7 +6,11 @@ use gwlint::engine::check_rule;
 use gwlint::rules::RuleSet;
 
 fn apply(text: &str, diagnostics: &[gwlint::diagnostic::Diagnostic]) -> String {
-    let mut edits: Vec<_> = diagnostics.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits).collect();
+    let mut edits: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+        .collect();
     edits.sort_by_key(|e| e.span.start);
     let mut out = String::new();
     let mut at = 0;
@@ -25,7 +29,9 @@ fn apply(text: &str, diagnostics: &[gwlint::diagnostic::Diagnostic]) -> String {
 /// A `{name}` placeholder left in a message.
 fn unrendered(text: &str) -> bool {
     text.split('{').skip(1).any(|rest| {
-        rest.split_once('}').is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        rest.split_once('}').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
     })
 }
 
@@ -35,15 +41,25 @@ fn every_builtin_rule_meets_its_examples() {
     let mut failures = Vec::new();
     for rule in &rules.rules {
         let meta = &rule.meta;
-        assert!(meta.examples.invalid.len() >= 3 && meta.examples.valid.len() >= 3, "{}: at least three examples each way", meta.id);
+        assert!(
+            meta.examples.invalid.len() >= 3 && meta.examples.valid.len() >= 3,
+            "{}: at least three examples each way",
+            meta.id
+        );
         for example in &meta.examples.invalid {
             let found = check_rule(&rules, rule, example);
             if found.is_empty() {
-                failures.push(format!("{}: invalid example does not fire: {example:?}", meta.id));
+                failures.push(format!(
+                    "{}: invalid example does not fire: {example:?}",
+                    meta.id
+                ));
             }
             for d in &found {
                 if unrendered(&d.message) || d.help.as_deref().is_some_and(unrendered) {
-                    failures.push(format!("{}: unrendered placeholder in {:?}", meta.id, d.message));
+                    failures.push(format!(
+                        "{}: unrendered placeholder in {:?}",
+                        meta.id, d.message
+                    ));
                 }
                 if meta.fix.is_none() && d.fix.is_some() {
                     failures.push(format!("{}: emits a fix but declares none", meta.id));
@@ -60,14 +76,20 @@ fn every_builtin_rule_meets_its_examples() {
                 }
                 let left = check_rule(&rules, rule, &fixed);
                 if !left.is_empty() {
-                    failures.push(format!("{}: fixes do not converge on {example:?}: {fixed:?}", meta.id));
+                    failures.push(format!(
+                        "{}: fixes do not converge on {example:?}: {fixed:?}",
+                        meta.id
+                    ));
                 }
             }
         }
         for example in &meta.examples.valid {
             let found = check_rule(&rules, rule, example);
             if !found.is_empty() {
-                failures.push(format!("{}: valid example fires: {example:?}: {}", meta.id, found[0].message));
+                failures.push(format!(
+                    "{}: valid example fires: {example:?}: {}",
+                    meta.id, found[0].message
+                ));
             }
         }
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
-    SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::Summary;
@@ -26,8 +26,14 @@ pub struct HumanOptions {
 }
 
 pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_context_lines(0);
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_context_lines(0);
     let mut out = String::new();
     let mut per_rule: BTreeMap<&'static str, (Severity, usize, usize)> = BTreeMap::new();
     for file in files {
@@ -51,14 +57,24 @@ pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
     out
 }
 
-fn summary(files: &[FileResult], per_rule: &BTreeMap<&'static str, (Severity, usize, usize)>) -> String {
+fn summary(
+    files: &[FileResult],
+    per_rule: &BTreeMap<&'static str, (Severity, usize, usize)>,
+) -> String {
     let totals = Summary::of(files);
     let mut out = String::new();
     if !per_rule.is_empty() {
         let width = per_rule.keys().map(|id| id.len()).max().unwrap_or(0);
         for (id, (severity, count, fixable)) in per_rule {
-            let fixable = if *fixable > 0 { format!("（{fixable} 处可自动修复）") } else { String::new() };
-            out.push_str(&format!("{count:>6}  {id:<width$}  {}{fixable}\n", severity.label_zh()));
+            let fixable = if *fixable > 0 {
+                format!("（{fixable} 处可自动修复）")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "{count:>6}  {id:<width$}  {}{fixable}\n",
+                severity.label_zh()
+            ));
         }
         out.push('\n');
     }
@@ -68,14 +84,20 @@ fn summary(files: &[FileResult], per_rule: &BTreeMap<&'static str, (Severity, us
         totals.files, totals.errors, totals.warnings, totals.infos
     ));
     if fixable > 0 {
-        out.push_str(&format!("；其中 {fixable} 处可用 --fix 修复（部分需加 --unsafe-fixes）"));
+        out.push_str(&format!(
+            "；其中 {fixable} 处可用 --fix 修复（部分需加 --unsafe-fixes）"
+        ));
     }
     out.push('\n');
     out
 }
 
 /// Splits a file's diagnostics into reports: one rule, one line, labels close together.
-fn groups<'d>(text: &str, index: &LineIndex, diagnostics: &'d [Diagnostic]) -> Vec<Vec<&'d Diagnostic>> {
+fn groups<'d>(
+    text: &str,
+    index: &LineIndex,
+    diagnostics: &'d [Diagnostic],
+) -> Vec<Vec<&'d Diagnostic>> {
     let mut by_key: BTreeMap<(usize, &'static str), Vec<&'d Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
         let line = index.line_col(text, d.span.start).line;
@@ -86,7 +108,9 @@ fn groups<'d>(text: &str, index: &LineIndex, diagnostics: &'d [Diagnostic]) -> V
         let mut current: Vec<&Diagnostic> = Vec::new();
         for d in group {
             let far = current.last().is_some_and(|last: &&Diagnostic| {
-                text.get(last.span.end..d.span.start).map_or(0, |gap| gap.chars().count()) > CLUSTER
+                text.get(last.span.end..d.span.start)
+                    .map_or(0, |gap| gap.chars().count())
+                    > CLUSTER
             });
             if far || current.len() >= 12 {
                 out.push(std::mem::take(&mut current));
@@ -125,20 +149,29 @@ impl<'a> GroupReport<'a> {
         let first = group[0];
         let line_no = index.line_col(text, first.span.start).line;
         let line_start = index.line_start(line_no);
-        let line_end = text[line_start..].find(['\n', '\r']).map_or(text.len(), |e| line_start + e);
+        let line_end = text[line_start..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |e| line_start + e);
         // Labels stay on their first line; an empty one (a line break) marks the last character.
         let labels: Vec<(Span, String)> = group
             .iter()
             .map(|d| {
                 let mut span = Span::new(d.span.start.min(line_end), d.span.end.min(line_end));
                 if span.is_empty() {
-                    let back = text[line_start..span.start].chars().next_back().map_or(0, char::len_utf8);
+                    let back = text[line_start..span.start]
+                        .chars()
+                        .next_back()
+                        .map_or(0, char::len_utf8);
                     span = Span::new(span.start - back, span.start);
                 }
                 (span, label(d, text))
             })
             .collect();
-        let from = labels.iter().map(|(s, _)| s.start).min().unwrap_or(line_start);
+        let from = labels
+            .iter()
+            .map(|(s, _)| s.start)
+            .min()
+            .unwrap_or(line_start);
         let to = labels.iter().map(|(s, _)| s.end).max().unwrap_or(line_end);
         let window_start = back_chars(text, from, CONTEXT).max(line_start);
         let window_end = forward_chars(text, to, CONTEXT).min(line_end);
@@ -165,7 +198,14 @@ impl<'a> GroupReport<'a> {
             severity: first.severity,
             help: first.help.clone(),
             labels,
-            window: Window { name, snippet, line: line_no - 1, column, offset: window_start, prefix },
+            window: Window {
+                name,
+                snippet,
+                line: line_no - 1,
+                column,
+                offset: window_start,
+                prefix,
+            },
         }
     }
 }
@@ -173,7 +213,12 @@ impl<'a> GroupReport<'a> {
 fn label(d: &Diagnostic, text: &str) -> String {
     match &d.fix {
         Some(fix) if fix.edits.len() == 1 && fix.edits[0].span == d.span => {
-            if fix.edits[0].replacement.is_empty() {
+            let removed = d.span.text(text);
+            if fix.edits[0].replacement.is_empty() && removed.contains(['\n', '\r']) {
+                "与下一段合并".to_string()
+            } else if fix.edits[0].replacement.is_empty() && removed.trim().is_empty() {
+                "删去空格".to_string()
+            } else if fix.edits[0].replacement.is_empty() {
                 "删除".to_string()
             } else {
                 format!("改为“{}”", fix.edits[0].replacement)
@@ -185,11 +230,19 @@ fn label(d: &Diagnostic, text: &str) -> String {
 }
 
 fn back_chars(text: &str, from: usize, n: usize) -> usize {
-    text[..from].char_indices().rev().take(n).last().map_or(from, |(i, _)| i)
+    text[..from]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(from, |(i, _)| i)
 }
 
 fn forward_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 impl fmt::Debug for GroupReport<'_> {
@@ -220,7 +273,9 @@ impl miette::Diagnostic for GroupReport<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -229,11 +284,15 @@ impl miette::Diagnostic for GroupReport<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let window = &self.window;
-        Some(Box::new(self.labels.iter().map(move |(span, text)| {
-            let start = span.start - window.offset + window.prefix;
-            let text = (!text.is_empty()).then(|| text.clone());
-            LabeledSpan::new(text, start, span.len())
-        })))
+        // A label that only repeats the one before it is left as a bare underline.
+        Some(Box::new(self.labels.iter().enumerate().map(
+            move |(i, (span, text))| {
+                let start = span.start - window.offset + window.prefix;
+                let repeated = i > 0 && self.labels[i - 1].1 == *text;
+                let text = (!text.is_empty() && !repeated).then(|| text.clone());
+                LabeledSpan::new(text, start, span.len())
+            },
+        )))
     }
 }
 

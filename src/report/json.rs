@@ -82,13 +82,20 @@ fn fix(fix: &Fix) -> JsonFix<'_> {
         edits: fix
             .edits
             .iter()
-            .map(|e| JsonEdit { replacement: &e.replacement, byte_start: e.span.start, byte_end: e.span.end })
+            .map(|e| JsonEdit {
+                replacement: &e.replacement,
+                byte_start: e.span.start,
+                byte_end: e.span.end,
+            })
             .collect(),
     }
 }
 
 pub fn render(files: &[FileResult]) -> String {
-    let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.document.text)).collect();
+    let indexes: Vec<LineIndex> = files
+        .iter()
+        .map(|f| LineIndex::new(&f.document.text))
+        .collect();
     let report = Report {
         version: VERSION,
         files: files
@@ -101,7 +108,11 @@ pub fn render(files: &[FileResult]) -> String {
                 doc_type: file.document.meta.doc_type.map(|t| t.name()),
                 midyear: file.document.meta.midyear,
                 date: file.document.meta.date.map(|d| d.to_string()),
-                diagnostics: file.diagnostics.iter().map(|d| diagnostic(&file.document.text, index, d)).collect(),
+                diagnostics: file
+                    .diagnostics
+                    .iter()
+                    .map(|d| diagnostic(&file.document.text, index, d))
+                    .collect(),
             })
             .collect(),
         summary: Summary::of(files),

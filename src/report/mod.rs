@@ -19,7 +19,10 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(files: &[FileResult]) -> Self {
-        let mut summary = Summary { files: files.len(), ..Summary::default() };
+        let mut summary = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
         for diagnostic in files.iter().flat_map(|f| &f.diagnostics) {
             match diagnostic.severity {
                 Severity::Error => summary.errors += 1,

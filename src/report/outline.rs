@@ -32,7 +32,13 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
     let line = |span: Span| index.line_col(&doc.text, span.start).line;
     let mut out = String::new();
     let meta = &doc.meta;
-    let _ = writeln!(out, "文件：{}（{}，{}）", source.path.display(), source.encoding.as_str(), source.line_ending.as_str());
+    let _ = writeln!(
+        out,
+        "文件：{}（{}，{}）",
+        source.path.display(),
+        source.encoding.as_str(),
+        source.line_ending.as_str()
+    );
     let doc_type = meta.doc_type.map_or("未知", |t| t.name());
     let period = if meta.midyear { "，年中/半年" } else { "" };
     let date = meta.date.map_or("未知".to_string(), |d| d.to_string());
@@ -50,7 +56,12 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
             ParagraphKind::Portal => "网页附带内容",
             _ => continue,
         };
-        let _ = writeln!(out, "{label}（第{}行）：{}", line(paragraph.span), clip(doc.slice(paragraph.span), 60));
+        let _ = writeln!(
+            out,
+            "{label}（第{}行）：{}",
+            line(paragraph.span),
+            clip(doc.slice(paragraph.span), 60)
+        );
     }
     if !doc.headings.is_empty() {
         let _ = writeln!(out, "标题层级（{} 个）：", doc.headings.len());
@@ -68,7 +79,11 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
             Some(Width::Mixed) => notes.push("全半角括号混用"),
             _ => {}
         }
-        let notes = if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join("，")) };
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", notes.join("，"))
+        };
         let _ = writeln!(
             out,
             "{:indent$}第{}行 {} #{} {} {}{notes}",
@@ -89,15 +104,28 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
             glossary.entries.len()
         );
         for entry in &glossary.entries {
-            let _ = writeln!(out, "  第{}行 #{} {}", line(entry.span), entry.number, clip(doc.slice(entry.term), 40));
+            let _ = writeln!(
+                out,
+                "  第{}行 #{} {}",
+                line(entry.span),
+                entry.number,
+                clip(doc.slice(entry.term), 40)
+            );
         }
     }
     if !doc.footnote_refs.is_empty() {
-        let refs: Vec<String> =
-            doc.footnote_refs.iter().map(|r| format!("{}@{}", doc.slice(r.span), line(r.span))).collect();
+        let refs: Vec<String> = doc
+            .footnote_refs
+            .iter()
+            .map(|r| format!("{}@{}", doc.slice(r.span), line(r.span)))
+            .collect();
         let _ = writeln!(out, "脚注引用（{} 处）：{}", refs.len(), refs.join(" "));
     }
-    let lists = doc.paragraphs.iter().filter(|p| p.kind == ParagraphKind::ListItem).count();
+    let lists = doc
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == ParagraphKind::ListItem)
+        .count();
     if lists > 0 {
         let _ = writeln!(out, "圈码列表项：{lists} 段");
     }
@@ -110,7 +138,11 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
     if !breaks.is_empty() {
         let _ = writeln!(out, "分页截断（{} 处）：{}", breaks.len(), breaks.join(" "));
     }
-    let body = doc.paragraphs.iter().filter(|p| p.kind == ParagraphKind::Body).count();
+    let body = doc
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == ParagraphKind::Body)
+        .count();
     let _ = writeln!(out, "正文段落：{body} 段");
     out
 }
@@ -208,12 +240,21 @@ pub fn json(source: &SourceFile, doc: &Document) -> String {
             .glossary
             .iter()
             .flat_map(|g| &g.entries)
-            .map(|e| JsonEntry { line: line(e.span), number: e.number, term: doc.slice(e.term), definition: doc.slice(e.definition) })
+            .map(|e| JsonEntry {
+                line: line(e.span),
+                number: e.number,
+                term: doc.slice(e.term),
+                definition: doc.slice(e.definition),
+            })
             .collect(),
         footnote_refs: doc
             .footnote_refs
             .iter()
-            .map(|r| JsonRef { line: line(r.span), number: r.number, byte_start: r.span.start })
+            .map(|r| JsonRef {
+                line: line(r.span),
+                number: r.number,
+                byte_start: r.span.start,
+            })
             .collect(),
     };
     let mut out = serde_json::to_string_pretty(&outline).expect("outline JSON");

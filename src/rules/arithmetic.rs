@@ -56,17 +56,32 @@ impl Arithmetic {
                 .ok_or_else(|| format!("规则 {}：assert “{}” 缺少“=”", meta.id, check.assert))?;
             let left = Expr::parse(left).map_err(|e| format!("规则 {}：{e}", meta.id))?;
             let right = Expr::parse(right).map_err(|e| format!("规则 {}：{e}", meta.id))?;
-            for var in left.vars().into_iter().chain(right.vars()).chain(check.span.as_deref()) {
+            for var in left
+                .vars()
+                .into_iter()
+                .chain(right.vars())
+                .chain(check.span.as_deref())
+            {
                 if !names.contains(&var) {
                     return Err(format!("规则 {}：“{var}”不是正则表达式中的捕获组", meta.id));
                 }
             }
-            equations.push(Equation { left, right, source: check.assert, span: check.span, message: check.message });
+            equations.push(Equation {
+                left,
+                right,
+                source: check.assert,
+                span: check.span,
+                message: check.message,
+            });
         }
         if equations.is_empty() {
             return Err(format!("规则 {}：checks 不能为空", meta.id));
         }
-        Ok(Arithmetic { scope: meta.scope.unwrap_or(Scope::Body), regex: spec.pattern.0, equations })
+        Ok(Arithmetic {
+            scope: meta.scope.unwrap_or(Scope::Body),
+            regex: spec.pattern.0,
+            equations,
+        })
     }
 }
 
@@ -82,18 +97,35 @@ impl Check for Arithmetic {
                     .filter_map(|name| Some((name, Stated::parse(captures.name(name)?.as_str())?)))
                     .collect();
                 for equation in &self.equations {
-                    let (Some(left), Some(right)) = (equation.left.eval(&values), equation.right.eval(&values)) else {
+                    let (Some(left), Some(right)) =
+                        (equation.left.eval(&values), equation.right.eval(&values))
+                    else {
                         continue;
                     };
                     if left.overlaps(right) {
                         continue;
                     }
-                    let exact = |expr: &Expr| expr.eval(&values.iter().map(|(k, v)| (*k, v.exact())).collect());
-                    let decimals = equation.right.vars().first().and_then(|v| values.get(v)).map_or(2, |s| s.decimals);
-                    let computed = exact(&equation.left).map(|v| format!("{:.*}", decimals, v.lo)).unwrap_or_default();
-                    let stated = exact(&equation.right).map(|v| format!("{:.*}", decimals, v.lo)).unwrap_or_default();
+                    let exact = |expr: &Expr| {
+                        expr.eval(&values.iter().map(|(k, v)| (*k, v.exact())).collect())
+                    };
+                    let decimals = equation
+                        .right
+                        .vars()
+                        .first()
+                        .and_then(|v| values.get(v))
+                        .map_or(2, |s| s.decimals);
+                    let computed = exact(&equation.left)
+                        .map(|v| format!("{:.*}", decimals, v.lo))
+                        .unwrap_or_default();
+                    let stated = exact(&equation.right)
+                        .map(|v| format!("{:.*}", decimals, v.lo))
+                        .unwrap_or_default();
                     let whole = captures.get(0).expect("group 0");
-                    let target = equation.span.as_deref().and_then(|g| captures.name(g)).unwrap_or(whole);
+                    let target = equation
+                        .span
+                        .as_deref()
+                        .and_then(|g| captures.name(g))
+                        .unwrap_or(whole);
                     let span = Span::new(target.start(), target.end()).shift(scope_span.start);
                     let vars = |name: &str| -> Option<Cow<str>> {
                         match name {
@@ -130,11 +162,17 @@ impl Stated {
 
     fn interval(self) -> Interval {
         let half = 0.5 * 10f64.powi(-(self.decimals as i32));
-        Interval { lo: self.value - half, hi: self.value + half }
+        Interval {
+            lo: self.value - half,
+            hi: self.value + half,
+        }
     }
 
     fn exact(self) -> Stated {
-        Stated { value: self.value, decimals: usize::MAX }
+        Stated {
+            value: self.value,
+            decimals: usize::MAX,
+        }
     }
 }
 
@@ -174,7 +212,11 @@ enum Expr {
 impl Expr {
     fn parse(source: &str) -> Result<Expr, String> {
         let tokens: Vec<char> = source.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut parser = ExprParser { tokens: &tokens, at: 0, source };
+        let mut parser = ExprParser {
+            tokens: &tokens,
+            at: 0,
+            source,
+        };
         let expr = parser.sum()?;
         if parser.at != tokens.len() {
             return Err(format!("表达式“{}”无法解析", source.trim()));
@@ -205,23 +247,38 @@ impl Expr {
             }
             Expr::Neg(e) => {
                 let v = e.eval(values)?;
-                Interval { lo: -v.hi, hi: -v.lo }
+                Interval {
+                    lo: -v.hi,
+                    hi: -v.lo,
+                }
             }
             Expr::Abs(e) => {
                 let v = e.eval(values)?;
                 if v.lo >= 0.0 {
                     v
                 } else if v.hi <= 0.0 {
-                    Interval { lo: -v.hi, hi: -v.lo }
+                    Interval {
+                        lo: -v.hi,
+                        hi: -v.lo,
+                    }
                 } else {
-                    Interval { lo: 0.0, hi: v.hi.max(-v.lo) }
+                    Interval {
+                        lo: 0.0,
+                        hi: v.hi.max(-v.lo),
+                    }
                 }
             }
             Expr::Binary(a, op, b) => {
                 let (a, b) = (a.eval(values)?, b.eval(values)?);
                 match op {
-                    '+' => Interval { lo: a.lo + b.lo, hi: a.hi + b.hi },
-                    '-' => Interval { lo: a.lo - b.hi, hi: a.hi - b.lo },
+                    '+' => Interval {
+                        lo: a.lo + b.lo,
+                        hi: a.hi + b.hi,
+                    },
+                    '-' => Interval {
+                        lo: a.lo - b.hi,
+                        hi: a.hi - b.lo,
+                    },
                     '*' => Interval::span([a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]),
                     _ => {
                         if b.lo <= 0.0 && b.hi >= 0.0 {
@@ -290,7 +347,10 @@ impl ExprParser<'_> {
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let start = self.at;
-                while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     self.at += 1;
                 }
                 let name: String = self.tokens[start..self.at].iter().collect();
@@ -322,7 +382,10 @@ mod tests {
 
     fn holds(assert: &str, values: &[(&str, &str)]) -> bool {
         let (l, r) = assert.split_once('=').unwrap();
-        let values: HashMap<&str, Stated> = values.iter().map(|(k, v)| (*k, Stated::parse(v).unwrap())).collect();
+        let values: HashMap<&str, Stated> = values
+            .iter()
+            .map(|(k, v)| (*k, Stated::parse(v).unwrap()))
+            .collect();
         let (l, r) = (Expr::parse(l).unwrap(), Expr::parse(r).unwrap());
         l.eval(&values).unwrap().overlaps(r.eval(&values).unwrap())
     }
@@ -341,13 +404,22 @@ mod tests {
         let v = [("a", "5.72"), ("b", "3.69"), ("c", "2.03"), ("d", "55.2")];
         assert!(holds("abs(a - b) = c", &v));
         assert!(holds("abs(a - b) / b * 100 = d", &v));
-        assert!(holds("a / b * 100 = d", &[("a", "42"), ("b", "43"), ("d", "98")]));
+        assert!(holds(
+            "a / b * 100 = d",
+            &[("a", "42"), ("b", "43"), ("d", "98")]
+        ));
     }
 
     #[test]
     fn parser_handles_precedence_and_errors() {
-        assert_eq!(Expr::parse("1 + 2 * 3").unwrap().eval(&HashMap::new()), Some(Interval::point(7.0)));
-        assert_eq!(Expr::parse("-(1 - 3)").unwrap().eval(&HashMap::new()), Some(Interval::point(2.0)));
+        assert_eq!(
+            Expr::parse("1 + 2 * 3").unwrap().eval(&HashMap::new()),
+            Some(Interval::point(7.0))
+        );
+        assert_eq!(
+            Expr::parse("-(1 - 3)").unwrap().eval(&HashMap::new()),
+            Some(Interval::point(2.0))
+        );
         assert!(Expr::parse("a +").is_err());
         assert!(Expr::parse("(a").is_err());
         assert_eq!(Expr::parse("a / 0").unwrap().eval(&HashMap::new()), None);

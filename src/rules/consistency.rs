@@ -25,7 +25,11 @@ pub struct Spec {
 struct FormSpec {
     name: String,
     pattern: RegexSpec,
-    /// Rewrites a match of this form into the preferred one.
+    /// Capture groups that are the reported (and fixed) span, the first that took part in the
+    /// match; the whole match by default. A list because alternatives need their own names.
+    #[serde(default)]
+    span: Vec<String>,
+    /// Rewrites the reported span into the preferred form.
     #[serde(default)]
     replacement: Option<Template>,
 }
@@ -50,21 +54,45 @@ pub struct Consistency {
 impl Consistency {
     pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
         if spec.forms.len() < 2 {
-            return Err(format!("规则 {}：consistency 类规则至少需要两种写法（forms）", meta.id));
+            return Err(format!(
+                "规则 {}：consistency 类规则至少需要两种写法（forms）",
+                meta.id
+            ));
         }
         let prefer = match &spec.prefer {
-            Some(name) => Some(
-                spec.forms
-                    .iter()
-                    .position(|f| &f.name == name)
-                    .ok_or_else(|| format!("规则 {}：prefer 指定的写法“{name}”不在 forms 中", meta.id))?,
-            ),
+            Some(name) => Some(spec.forms.iter().position(|f| &f.name == name).ok_or_else(
+                || format!("规则 {}：prefer 指定的写法“{name}”不在 forms 中", meta.id),
+            )?),
             None => None,
         };
-        if spec.when == When::Always && prefer.is_none() {
-            return Err(format!("规则 {}：when: always 需要同时指定 prefer", meta.id));
+        for form in &spec.forms {
+            for group in &form.span {
+                if !form
+                    .pattern
+                    .0
+                    .capture_names()
+                    .flatten()
+                    .any(|name| name == group)
+                {
+                    return Err(format!(
+                        "规则 {}：span 指定的捕获组“{group}”不在写法“{}”的正则表达式中",
+                        meta.id, form.name
+                    ));
+                }
+            }
         }
-        Ok(Consistency { scope: meta.scope.unwrap_or(Scope::Prose), forms: spec.forms, prefer, when: spec.when })
+        if spec.when == When::Always && prefer.is_none() {
+            return Err(format!(
+                "规则 {}：when: always 需要同时指定 prefer",
+                meta.id
+            ));
+        }
+        Ok(Consistency {
+            scope: meta.scope.unwrap_or(Scope::Prose),
+            forms: spec.forms,
+            prefer,
+            when: spec.when,
+        })
     }
 }
 
@@ -75,12 +103,19 @@ impl Check for Consistency {
         let counts: Vec<usize> = self
             .forms
             .iter()
-            .map(|form| spans.iter().map(|s| form.pattern.0.find_iter(s.text(text)).count()).sum())
+            .map(|form| {
+                spans
+                    .iter()
+                    .map(|s| form.pattern.0.find_iter(s.text(text)).count())
+                    .sum()
+            })
             .collect();
         let used = counts.iter().filter(|&&n| n > 0).count();
         let preferred = self.prefer.unwrap_or_else(|| {
             // The majority; the first listed form wins a tie.
-            (0..counts.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0)
+            (0..counts.len())
+                .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+                .unwrap_or(0)
         });
         let mixed = used > 1;
         if !(mixed || (self.when == When::Always && counts[preferred] == 0 && used > 0)) {
@@ -93,7 +128,12 @@ impl Check for Consistency {
             for scope_span in &spans {
                 for captures in form.pattern.0.captures_iter(scope_span.text(text)) {
                     let whole = captures.get(0).expect("group 0");
-                    let span = Span::new(whole.start(), whole.end()).shift(scope_span.start);
+                    let target = form
+                        .span
+                        .iter()
+                        .find_map(|g| captures.name(g))
+                        .unwrap_or(whole);
+                    let span = Span::new(target.start(), target.end()).shift(scope_span.start);
                     let vars = |name: &str| -> Option<Cow<str>> {
                         match name {
                             "form" => Some(Cow::Borrowed(form.name.as_str())),
@@ -137,20 +177,32 @@ mod tests {
 
     fn messages(extra: &str, text: &str) -> Vec<String> {
         let rules = RuleSet::from_packs([("t.yaml".into(), pack(extra))]).unwrap();
-        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     #[test]
     fn minority_form_is_reported_when_mixed() {
         assert_eq!(messages("", "2021 年，2022年，2023年"), ["有空格：1 年"]);
         assert_eq!(messages("", "2021 年，2022 年，2023年"), ["无空格：3年"]);
-        assert!(messages("", "2021 年，2022 年").is_empty(), "consistent: silent");
+        assert!(
+            messages("", "2021 年，2022 年").is_empty(),
+            "consistent: silent"
+        );
     }
 
     #[test]
     fn prefer_and_always_flag_any_other_form() {
-        assert_eq!(messages("prefer: 无空格", "2021 年，2022 年，2023年").len(), 2);
-        assert_eq!(messages("prefer: 无空格\n  when: always", "2021 年").len(), 1);
+        assert_eq!(
+            messages("prefer: 无空格", "2021 年，2022 年，2023年").len(),
+            2
+        );
+        assert_eq!(
+            messages("prefer: 无空格\n  when: always", "2021 年").len(),
+            1
+        );
         assert!(messages("prefer: 无空格", "2021 年").is_empty());
     }
 }

@@ -40,7 +40,9 @@ impl Footnotes {
 impl Check for Footnotes {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let doc = ctx.doc;
-        let Some(glossary) = &doc.glossary else { return };
+        let Some(glossary) = &doc.glossary else {
+            return;
+        };
         let mut terms: HashMap<u32, &str> = HashMap::new();
         for entry in &glossary.entries {
             terms.entry(entry.number).or_insert(doc.slice(entry.term));
@@ -61,7 +63,11 @@ impl Check for Footnotes {
             FootnoteCheck::Undefined => {
                 for reference in &doc.footnote_refs {
                     if !terms.contains_key(&reference.number) {
-                        sink.report(reference.span, vars(reference.number, doc.slice(reference.span).to_string(), 0), None);
+                        sink.report(
+                            reference.span,
+                            vars(reference.number, doc.slice(reference.span).to_string(), 0),
+                            None,
+                        );
                     }
                 }
             }
@@ -69,7 +75,11 @@ impl Check for Footnotes {
                 let used: HashSet<u32> = doc.footnote_refs.iter().map(|r| r.number).collect();
                 for entry in &glossary.entries {
                     if !used.contains(&entry.number) {
-                        sink.report(entry.token, vars(entry.number, doc.slice(entry.token).to_string(), 0), None);
+                        sink.report(
+                            entry.token,
+                            vars(entry.number, doc.slice(entry.token).to_string(), 0),
+                            None,
+                        );
                     }
                 }
             }
@@ -80,7 +90,11 @@ impl Check for Footnotes {
                 for reference in &doc.footnote_refs {
                     if reference.number > highest + 1 {
                         let text = doc.slice(reference.span).to_string();
-                        sink.report(reference.span, vars(reference.number, text, highest + 1), None);
+                        sink.report(
+                            reference.span,
+                            vars(reference.number, text, highest + 1),
+                            None,
+                        );
                     }
                     highest = highest.max(reference.number);
                 }
@@ -89,7 +103,11 @@ impl Check for Footnotes {
                 let mut seen = HashSet::new();
                 for entry in &glossary.entries {
                     if !seen.insert(entry.number) {
-                        sink.report(entry.token, vars(entry.number, doc.slice(entry.token).to_string(), 0), None);
+                        sink.report(
+                            entry.token,
+                            vars(entry.number, doc.slice(entry.token).to_string(), 0),
+                            None,
+                        );
                     }
                 }
             }
@@ -114,7 +132,10 @@ mod tests {
 "
         );
         let rules = RuleSet::from_packs([("t.yaml".into(), pack)]).unwrap();
-        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     const GLOSSARY: &str = "名词解释\n1、甲模式:定义\n2、乙计划:定义\n";

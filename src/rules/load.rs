@@ -87,11 +87,17 @@ impl<'de> Deserialize<'de> for DateSpec {
         let text = match text {
             serde_yaml::Value::String(s) => s,
             serde_yaml::Value::Number(n) => n.to_string(),
-            _ => return Err(serde::de::Error::custom("日期应写成 2021、2021-03 或 2021-03-31")),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "日期应写成 2021、2021-03 或 2021-03-31",
+                ))
+            }
         };
-        DocDate::parse(&text)
-            .map(DateSpec)
-            .ok_or_else(|| serde::de::Error::custom(format!("无法识别的日期“{text}”，应写成 2021、2021-03 或 2021-03-31")))
+        DocDate::parse(&text).map(DateSpec).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "无法识别的日期“{text}”，应写成 2021、2021-03 或 2021-03-31"
+            ))
+        })
     }
 }
 
@@ -109,23 +115,28 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    fn new(file: &str, yaml: &str, reason: String, offset: Option<usize>) -> Self {
+    fn new(file: &str, yaml: &str, reason: String, offset: Option<usize>) -> Box<Self> {
         let at = offset.map(|offset| {
             let len = yaml[offset..].find('\n').unwrap_or(yaml.len() - offset);
             SourceSpan::new(offset.into(), len)
         });
-        LoadError {
+        Box::new(LoadError {
             file: file.to_string(),
             reason,
             source_code: NamedSource::new(file, yaml.to_string()),
             at,
-        }
+        })
     }
 
     /// The 1-based line the error points at.
     pub fn line(&self) -> Option<usize> {
         let at = self.at?;
-        Some(self.source_code.inner()[..at.offset()].matches('\n').count() + 1)
+        Some(
+            self.source_code.inner()[..at.offset()]
+                .matches('\n')
+                .count()
+                + 1,
+        )
     }
 }
 
@@ -137,41 +148,60 @@ pub struct RuleSet {
 
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.rules.iter().map(|r| r.meta.id)).finish()
+        f.debug_list()
+            .entries(self.rules.iter().map(|r| r.meta.id))
+            .finish()
     }
 }
 
 impl RuleSet {
     /// The built-in packs.
-    pub fn builtin() -> Result<Self, LoadError> {
-        Self::from_packs(builtin_packs().iter().map(|(name, yaml)| (name.to_string(), yaml.to_string())))
+    pub fn builtin() -> Result<Self, Box<LoadError>> {
+        Self::from_packs(
+            builtin_packs()
+                .iter()
+                .map(|(name, yaml)| (name.to_string(), yaml.to_string())),
+        )
     }
 
     /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`.
-    pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, LoadError> {
-        let mut packs: Vec<(String, String)> =
-            builtin_packs().iter().map(|(name, yaml)| (name.to_string(), yaml.to_string())).collect();
+    pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, Box<LoadError>> {
+        let mut packs: Vec<(String, String)> = builtin_packs()
+            .iter()
+            .map(|(name, yaml)| (name.to_string(), yaml.to_string()))
+            .collect();
         for dir in dirs {
             packs.extend(read_pack_dir(dir.as_ref())?);
         }
         Self::from_packs(packs)
     }
 
-    pub fn from_packs(packs: impl IntoIterator<Item = (String, String)>) -> Result<Self, LoadError> {
+    pub fn from_packs(
+        packs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, Box<LoadError>> {
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: HashMap<&'static str, String> = HashMap::new();
         let mut words = substitution::WordIndexBuilder::default();
         for (file, yaml) in packs {
             for rule in load_pack(&file, &yaml, &mut words)? {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
-                    let reason = format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
-                    return Err(LoadError::new(&file, &yaml, reason, id_offset(&yaml, rule.meta.id)));
+                    let reason =
+                        format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
+                    return Err(LoadError::new(
+                        &file,
+                        &yaml,
+                        reason,
+                        id_offset(&yaml, rule.meta.id),
+                    ));
                 }
                 rules.push(rule);
             }
         }
         rules.sort_by_key(|rule| rule.meta.id);
-        Ok(RuleSet { rules, words: words.build() })
+        Ok(RuleSet {
+            rules,
+            words: words.build(),
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -179,13 +209,18 @@ impl RuleSet {
     }
 }
 
-fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, LoadError> {
+fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
     let io_error = |reason: String| LoadError::new(&dir.display().to_string(), "", reason, None);
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(format!("无法读取规则目录：{e}")))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            )
+        })
         .collect();
     paths.sort();
     paths
@@ -199,17 +234,24 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, LoadError> {
         .collect()
 }
 
-fn load_pack(file: &str, yaml: &str, words: &mut substitution::WordIndexBuilder) -> Result<Vec<Rule>, LoadError> {
+fn load_pack(
+    file: &str,
+    yaml: &str,
+    words: &mut substitution::WordIndexBuilder,
+) -> Result<Vec<Rule>, Box<LoadError>> {
     let specs: Vec<RuleSpec> = serde_yaml::from_str(yaml).map_err(|error| {
         let message = error.to_string();
-        let offset = error.location().map(|l| refine_offset(yaml, l.index(), &message));
+        let offset = error
+            .location()
+            .map(|l| refine_offset(yaml, l.index(), &message));
         LoadError::new(file, yaml, translate_serde_error(&message), offset)
     })?;
     specs
         .into_iter()
         .map(|spec| {
             let id = spec.id.clone();
-            compile(spec, file, words).map_err(|reason| LoadError::new(file, yaml, reason, id_offset(yaml, &id)))
+            compile(spec, file, words)
+                .map_err(|reason| LoadError::new(file, yaml, reason, id_offset(yaml, &id)))
         })
         .collect()
 }
@@ -218,9 +260,15 @@ fn load_pack(file: &str, yaml: &str, words: &mut substitution::WordIndexBuilder)
 /// quotes (`colour`, “([”) is found after it, to point at the very line.
 fn refine_offset(yaml: &str, offset: usize, message: &str) -> usize {
     let quoted = |open: char, close: char| {
-        message.split(open).skip(1).filter_map(move |rest| rest.split_once(close).map(|(q, _)| q)).collect::<Vec<_>>()
+        message
+            .split(open)
+            .skip(1)
+            .filter_map(move |rest| rest.split_once(close).map(|(q, _)| q))
+            .collect::<Vec<_>>()
     };
-    let rule_end = yaml[offset..].find("\n- ").map_or(yaml.len(), |e| offset + e);
+    let rule_end = yaml[offset..]
+        .find("\n- ")
+        .map_or(yaml.len(), |e| offset + e);
     quoted('`', '`')
         .into_iter()
         .chain(quoted('“', '”'))
@@ -233,7 +281,12 @@ fn refine_offset(yaml: &str, offset: usize, message: &str) -> usize {
 fn id_offset(yaml: &str, id: &str) -> Option<usize> {
     yaml.match_indices(id).map(|(at, _)| at).find(|&at| {
         let line_start = yaml[..at].rfind('\n').map_or(0, |n| n + 1);
-        yaml[line_start..at].trim_start_matches([' ', '-']).trim_end().trim_end_matches(['\'', '"']).trim_end() == "id:"
+        yaml[line_start..at]
+            .trim_start_matches([' ', '-'])
+            .trim_end()
+            .trim_end_matches(['\'', '"'])
+            .trim_end()
+            == "id:"
     })
 }
 
@@ -250,16 +303,24 @@ fn valid_id(id: &str) -> bool {
     let mut parts = id.split('/');
     let kebab = |s: &str| {
         !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-')
             && !s.ends_with('-')
     };
     matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if kebab(a) && kebab(b))
 }
 
-fn compile(spec: RuleSpec, file: &str, words: &mut substitution::WordIndexBuilder) -> Result<Rule, String> {
+fn compile(
+    spec: RuleSpec,
+    file: &str,
+    words: &mut substitution::WordIndexBuilder,
+) -> Result<Rule, String> {
     if !valid_id(&spec.id) {
-        return Err(format!("规则 id “{}” 不合法：应为 category/name，小写字母、数字和连字符", spec.id));
+        return Err(format!(
+            "规则 id “{}” 不合法：应为 category/name，小写字母、数字和连字符",
+            spec.id
+        ));
     }
     let id: &'static str = Box::leak(spec.id.into_boxed_str());
     let meta = RuleMeta {
@@ -280,7 +341,9 @@ fn compile(spec: RuleSpec, file: &str, words: &mut substitution::WordIndexBuilde
     };
     let check: Box<dyn Check> = match spec.kind {
         KindSpec::Pattern(s) => Box::new(pattern::Pattern::compile(s, &meta)?),
-        KindSpec::Substitution(s) => Box::new(substitution::Substitution::compile(s, &meta, words)?),
+        KindSpec::Substitution(s) => {
+            Box::new(substitution::Substitution::compile(s, &meta, words)?)
+        }
         KindSpec::Consistency(s) => Box::new(consistency::Consistency::compile(s, &meta)?),
         KindSpec::Require(s) => Box::new(require::Require::compile(s, &meta)?),
         KindSpec::Pairs(s) => Box::new(pairs::Pairs::compile(s, &meta)?),
@@ -290,7 +353,9 @@ fn compile(spec: RuleSpec, file: &str, words: &mut substitution::WordIndexBuilde
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
     };
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
-        return Err(format!("规则 {id} 缺少 examples：invalid 和 valid 至少各一条"));
+        return Err(format!(
+            "规则 {id} 缺少 examples：invalid 和 valid 至少各一条"
+        ));
     }
     Ok(Rule { meta, check })
 }
@@ -312,7 +377,7 @@ impl<'de> Deserialize<'de> for RegexSpec {
 mod tests {
     use super::*;
 
-    fn load(yaml: &str) -> Result<RuleSet, LoadError> {
+    fn load(yaml: &str) -> Result<RuleSet, Box<LoadError>> {
         RuleSet::from_packs([("test.yaml".to_string(), yaml.to_string())])
     }
 

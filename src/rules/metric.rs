@@ -36,7 +36,11 @@ impl Metric {
         if spec.max == 0 {
             return Err(format!("规则 {}：max 必须大于 0", meta.id));
         }
-        Ok(Metric { scope: meta.scope.unwrap_or(Scope::Body), measure: spec.measure, max: spec.max })
+        Ok(Metric {
+            scope: meta.scope.unwrap_or(Scope::Body),
+            measure: spec.measure,
+            max: spec.max,
+        })
     }
 
     fn report(&self, sink: &mut Sink, span: Span, length: usize) {
@@ -114,18 +118,30 @@ mod tests {
 "
         );
         let rules = RuleSet::from_packs([("t.yaml".into(), pack)]).unwrap();
-        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     #[test]
     fn sentence_length() {
-        assert_eq!(run("sentence-length", 5, "标题\n短句。这一句长了一些。短。"), ["8>5"]);
+        assert_eq!(
+            run("sentence-length", 5, "标题\n短句。这一句长了一些。短。"),
+            ["8>5"]
+        );
         assert!(run("sentence-length", 10, "标题\n短句。这一句长了一些。").is_empty());
     }
 
     #[test]
     fn paragraph_length_and_depth() {
-        assert_eq!(run("paragraph-length", 5, "标题\n一二三四五六。\n短。"), ["7>5"]);
-        assert_eq!(run("heading-depth", 2, "标题\n一、甲\n（一）乙\n1.丙\n"), ["3>2"]);
+        assert_eq!(
+            run("paragraph-length", 5, "标题\n一二三四五六。\n短。"),
+            ["7>5"]
+        );
+        assert_eq!(
+            run("heading-depth", 2, "标题\n一、甲\n（一）乙\n1.丙\n"),
+            ["3>2"]
+        );
     }
 }

@@ -40,7 +40,11 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(doc: &'a Document, rules: &'a RuleSet) -> Self {
-        Context { doc, words: &rules.words, word_hits: OnceCell::new() }
+        Context {
+            doc,
+            words: &rules.words,
+            word_hits: OnceCell::new(),
+        }
     }
 
     pub fn text(&self) -> &'a str {
@@ -56,11 +60,19 @@ pub struct Sink<'r> {
 
 impl<'r> Sink<'r> {
     pub fn new(rule: &'r RuleMeta) -> Self {
-        Sink { rule, diagnostics: Vec::new() }
+        Sink {
+            rule,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Reports `span` with the rule's own message.
-    pub fn report<'v>(&mut self, span: Span, vars: impl Fn(&str) -> Option<Cow<'v, str>>, fix: Option<Fix>) {
+    pub fn report<'v>(
+        &mut self,
+        span: Span,
+        vars: impl Fn(&str) -> Option<Cow<'v, str>>,
+        fix: Option<Fix>,
+    ) {
         let message = self.rule.message.render(&vars);
         self.report_message(span, message, vars, fix);
     }
@@ -101,7 +113,10 @@ impl<'r> Sink<'r> {
     }
 
     pub fn fix_template(&self) -> Option<&'r Template> {
-        self.rule.fix.as_ref().and_then(|fix| fix.replacement.as_ref())
+        self.rule
+            .fix
+            .as_ref()
+            .and_then(|fix| fix.replacement.as_ref())
     }
 }
 
@@ -189,13 +204,22 @@ impl Rule {
     /// skipped, not guessed, when the date is unknown (RULES A.7).
     pub fn applies_to(&self, doc: &Document) -> bool {
         if !self.meta.doc_types.is_empty() {
-            let Some(doc_type) = doc.meta.doc_type else { return false };
-            if !self.meta.doc_types.iter().any(|f| f.accepts(doc_type, doc.meta.midyear)) {
+            let Some(doc_type) = doc.meta.doc_type else {
+                return false;
+            };
+            if !self
+                .meta
+                .doc_types
+                .iter()
+                .any(|f| f.accepts(doc_type, doc.meta.midyear))
+            {
                 return false;
             }
         }
         if self.meta.since.is_some() || self.meta.until.is_some() {
-            let Some(date) = doc.meta.date else { return false };
+            let Some(date) = doc.meta.date else {
+                return false;
+            };
             if self.meta.since.is_some_and(|since| date < since) {
                 return false;
             }
@@ -216,12 +240,11 @@ impl Rule {
 }
 
 /// The placeholder values of a regex match: its named groups, `match`, and any extras.
-pub fn capture_vars<'t>(
-    captures: &'t regex::Captures<'t>,
-    name: &str,
-) -> Option<Cow<'t, str>> {
+pub fn capture_vars<'t>(captures: &'t regex::Captures<'t>, name: &str) -> Option<Cow<'t, str>> {
     if name == "match" {
         return captures.get(0).map(|m| Cow::Borrowed(m.as_str()));
     }
-    Some(Cow::Borrowed(captures.name(name).map_or("", |m| m.as_str())))
+    Some(Cow::Borrowed(
+        captures.name(name).map_or("", |m| m.as_str()),
+    ))
 }

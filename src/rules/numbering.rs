@@ -36,7 +36,11 @@ impl<'de> Deserialize<'de> for Level {
         [Level::Part, Level::L1, Level::L2, Level::L3, Level::L4]
             .into_iter()
             .find(|level| level.name() == name)
-            .ok_or_else(|| serde::de::Error::custom(format!("未知层级“{name}”，应为 level1、level2、level3 或 level4")))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "未知层级“{name}”，应为 level1、level2、level3 或 level4"
+                ))
+            })
     }
 }
 
@@ -47,10 +51,15 @@ pub struct Numbering {
 
 impl Numbering {
     pub fn compile(spec: Spec, _meta: &RuleMeta) -> Result<Self, String> {
-        let mut expect: BTreeMap<Level, String> =
-            [(Level::L1, "、"), (Level::L3, ".")].into_iter().map(|(l, d)| (l, d.to_string())).collect();
+        let mut expect: BTreeMap<Level, String> = [(Level::L1, "、"), (Level::L3, ".")]
+            .into_iter()
+            .map(|(l, d)| (l, d.to_string()))
+            .collect();
         expect.extend(spec.expect);
-        Ok(Numbering { check: spec.check, expect })
+        Ok(Numbering {
+            check: spec.check,
+            expect,
+        })
     }
 }
 
@@ -58,10 +67,22 @@ impl Numbering {
 fn token_with(doc: &Document, heading: &Heading, n: u32) -> String {
     let token = doc.slice(heading.token);
     let chinese = matches!(heading.level, Level::Part | Level::L1 | Level::L2);
-    let is_numeral = |c: char| if chinese { "一二三四五六七八九十".contains(c) } else { c.is_ascii_digit() };
+    let is_numeral = |c: char| {
+        if chinese {
+            "一二三四五六七八九十".contains(c)
+        } else {
+            c.is_ascii_digit()
+        }
+    };
     let start = token.find(is_numeral).unwrap_or(0);
-    let end = token[start..].find(|c: char| !is_numeral(c)).map_or(token.len(), |e| start + e);
-    let numeral = if chinese { chinese_numeral(n) } else { n.to_string() };
+    let end = token[start..]
+        .find(|c: char| !is_numeral(c))
+        .map_or(token.len(), |e| start + e);
+    let numeral = if chinese {
+        chinese_numeral(n)
+    } else {
+        n.to_string()
+    };
     format!("{}{numeral}{}", &token[..start], &token[end..])
 }
 
@@ -97,8 +118,13 @@ impl Numbering {
             let (ok, expected) = match previous {
                 Some(p) => (n == headings[p].ordinal + 1, vec![headings[p].ordinal + 1]),
                 None => {
-                    let run_on = last_in_part.get(&(part.filter(|&p| p != i), heading.level)).map(|&p| headings[p].ordinal + 1);
-                    (n == 1 || run_on == Some(n), std::iter::once(1).chain(run_on).collect())
+                    let run_on = last_in_part
+                        .get(&(part.filter(|&p| p != i), heading.level))
+                        .map(|&p| headings[p].ordinal + 1);
+                    (
+                        n == 1 || run_on == Some(n),
+                        std::iter::once(1).chain(run_on).collect(),
+                    )
                 }
             };
             last_sibling.insert((parent, heading.level), i);
@@ -110,13 +136,18 @@ impl Numbering {
             if !report {
                 continue;
             }
-            let expected: Vec<String> = expected.iter().map(|&e| token_with(doc, heading, e)).collect();
+            let expected: Vec<String> = expected
+                .iter()
+                .map(|&e| token_with(doc, heading, e))
+                .collect();
             let previous_token = previous.map(|p| doc.slice(headings[p].token).to_string());
             let vars = |name: &str| -> Option<Cow<str>> {
                 Some(match name {
                     "actual" => Cow::Borrowed(doc.slice(heading.token)),
                     "expected" => Cow::Owned(expected.join("”或“")),
-                    "previous" => Cow::Owned(previous_token.clone().unwrap_or_else(|| "上级标题".into())),
+                    "previous" => {
+                        Cow::Owned(previous_token.clone().unwrap_or_else(|| "上级标题".into()))
+                    }
                     "level" => Cow::Borrowed(level_name(heading.level)),
                     _ => return None,
                 })
@@ -128,7 +159,9 @@ impl Numbering {
 
     /// 名词解释 entries are numbered 1, 2, 3… too.
     fn glossary_sequence(&self, doc: &Document, sink: &mut Sink) {
-        let Some(glossary) = &doc.glossary else { return };
+        let Some(glossary) = &doc.glossary else {
+            return;
+        };
         let mut seen = HashSet::new();
         let mut previous: Option<u32> = None;
         for entry in &glossary.entries {
@@ -144,7 +177,9 @@ impl Numbering {
                     Some(match name {
                         "actual" => Cow::Borrowed(token),
                         "expected" => Cow::Owned(expected.to_string()),
-                        "previous" => Cow::Owned(previous.map_or("名词解释标题".into(), |p| p.to_string())),
+                        "previous" => {
+                            Cow::Owned(previous.map_or("名词解释标题".into(), |p| p.to_string()))
+                        }
                         "level" => Cow::Borrowed("名词解释条目"),
                         _ => return None,
                     })
@@ -164,12 +199,20 @@ impl Numbering {
                 Level::Part => continue,
                 Level::L2 | Level::L4 if heading.brackets.is_none() => {
                     // `1）`: an unopened bracket.
-                    (true, heading.token, heading.level.standard_token(heading.ordinal))
+                    (
+                        true,
+                        heading.token,
+                        heading.level.standard_token(heading.ordinal),
+                    )
                 }
                 Level::L2 | Level::L4 => (!delimiter.is_empty(), heading.delimiter, String::new()),
                 level => {
                     let expected = self.expect.get(&level).map_or("", String::as_str);
-                    (delimiter != expected, heading.delimiter, expected.to_string())
+                    (
+                        delimiter != expected,
+                        heading.delimiter,
+                        expected.to_string(),
+                    )
                 }
             };
             if !wrong {
@@ -188,7 +231,9 @@ impl Numbering {
                     _ => return None,
                 })
             };
-            let fix = sink.fix_applicability().map(|a| Fix::replace(a, edit, replacement.clone()));
+            let fix = sink
+                .fix_applicability()
+                .map(|a| Fix::replace(a, edit, replacement.clone()));
             sink.report(heading.token, vars, fix);
         }
     }
@@ -260,7 +305,10 @@ mod tests {
             Ok(rules) => rules,
             Err(e) => panic!("{e:?}"),
         };
-        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     const RESTART: &str = "标题\n一、甲\n1.子\n2.子\n二、乙\n1.子\n2.子\n";
@@ -274,26 +322,53 @@ mod tests {
 
     #[test]
     fn gaps_at_each_level() {
-        assert_eq!(run("gap", "", "标题\n一、甲\n二、乙\n四、丁\n"), ["四、|三、||"]);
-        assert_eq!(run("gap", "", "标题\n一、甲\n（一）a\n（三）c\n"), ["（三）|（二）||"]);
+        assert_eq!(
+            run("gap", "", "标题\n一、甲\n二、乙\n四、丁\n"),
+            ["四、|三、||"]
+        );
+        assert_eq!(
+            run("gap", "", "标题\n一、甲\n（一）a\n（三）c\n"),
+            ["（三）|（二）||"]
+        );
         assert_eq!(run("gap", "", "标题\n一、甲\n1.a\n3.c\n"), ["3.|2.||"]);
-        assert_eq!(run("gap", "", "标题\n1.a\n（1）a\n（2）b\n（4）d\n"), ["（4）|（3）||"]);
-        assert_eq!(run("gap", "", "标题\n第一部分 甲\n第三部分 丙\n"), ["第三部分|第二部分||"]);
-        assert_eq!(run("gap", "", "标题\n一、甲\n1.子\n2.子\n二、乙\n3.子\n5.子\n"), ["5.|4.||"]);
-        assert_eq!(run("gap", "", "标题\n一、甲\n1.子\n二、乙\n4.子\n"), ["4.|1.”或“2.||"]);
+        assert_eq!(
+            run("gap", "", "标题\n1.a\n（1）a\n（2）b\n（4）d\n"),
+            ["（4）|（3）||"]
+        );
+        assert_eq!(
+            run("gap", "", "标题\n第一部分 甲\n第三部分 丙\n"),
+            ["第三部分|第二部分||"]
+        );
+        assert_eq!(
+            run("gap", "", "标题\n一、甲\n1.子\n2.子\n二、乙\n3.子\n5.子\n"),
+            ["5.|4.||"]
+        );
+        assert_eq!(
+            run("gap", "", "标题\n一、甲\n1.子\n二、乙\n4.子\n"),
+            ["4.|1.”或“2.||"]
+        );
     }
 
     #[test]
     fn parts_restart_everything_below() {
         let text = "标题\n第一部分 甲\n一、a\n二、b\n第二部分 乙\n一、a\n二、b\n";
         assert!(run("gap", "", text).is_empty());
-        assert_eq!(run("gap", "", "标题\n第一部分 甲\n一、a\n第二部分 乙\n二、b\n").len(), 1);
+        assert_eq!(
+            run("gap", "", "标题\n第一部分 甲\n一、a\n第二部分 乙\n二、b\n").len(),
+            1
+        );
     }
 
     #[test]
     fn duplicates() {
-        assert_eq!(run("duplicate", "", "标题\n一、甲\n（一）a\n（一）b\n"), ["（一）|（二）||"]);
-        assert!(run("gap", "", "标题\n一、甲\n（一）a\n（一）b\n").is_empty(), "a duplicate is not also a gap");
+        assert_eq!(
+            run("duplicate", "", "标题\n一、甲\n（一）a\n（一）b\n"),
+            ["（一）|（二）||"]
+        );
+        assert!(
+            run("gap", "", "标题\n一、甲\n（一）a\n（一）b\n").is_empty(),
+            "a duplicate is not also a gap"
+        );
     }
 
     #[test]
@@ -306,16 +381,30 @@ mod tests {
     fn delimiters() {
         assert_eq!(run("delimiter", "", "标题\n一、甲\n1、子\n"), ["||1、|1."]);
         assert_eq!(run("delimiter", "", "标题\n一．甲\n"), ["||一．|一、"]);
-        assert_eq!(run("delimiter", "", "标题\n（一）、甲\n"), ["||（一）、|（一）"]);
+        assert_eq!(
+            run("delimiter", "", "标题\n（一）、甲\n"),
+            ["||（一）、|（一）"]
+        );
         assert_eq!(run("delimiter", "", "标题\n1）甲\n"), ["||1）|（1）"]);
-        assert!(run("delimiter", "expect: { level3: '、' }", "标题\n一、甲\n1、子\n").is_empty());
+        assert!(run(
+            "delimiter",
+            "expect: { level3: '、' }",
+            "标题\n一、甲\n1、子\n"
+        )
+        .is_empty());
     }
 
     #[test]
     fn hierarchy_reversal() {
         assert!(run("hierarchy", "", "标题\n一、甲\n（一）a\n1.b\n（1）c\n").is_empty());
-        assert!(run("hierarchy", "", "标题\n一、甲\n1.b\n二、乙\n").is_empty(), "a skipped level is fine");
-        assert_eq!(run("hierarchy", "", "标题\n一、甲\n1.b\n（一）c\n").len(), 1);
+        assert!(
+            run("hierarchy", "", "标题\n一、甲\n1.b\n二、乙\n").is_empty(),
+            "a skipped level is fine"
+        );
+        assert_eq!(
+            run("hierarchy", "", "标题\n一、甲\n1.b\n（一）c\n").len(),
+            1
+        );
         assert_eq!(run("hierarchy", "", "标题\n（一）a\n一、甲\n").len(), 1);
     }
 }

@@ -55,14 +55,30 @@ impl Pairs {
     pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
         for pair in &spec.pairs {
             if pair.open.is_empty() || pair.close.is_empty() || pair.open == pair.close {
-                return Err(format!("规则 {}：成对符号“{}{}”的前后两半必须不同且非空", meta.id, pair.open, pair.close));
+                return Err(format!(
+                    "规则 {}：成对符号“{}{}”的前后两半必须不同且非空",
+                    meta.id, pair.open, pair.close
+                ));
             }
         }
-        let marks = AhoCorasick::new(spec.pairs.iter().flat_map(|p| [&p.open, &p.close])).map_err(|e| e.to_string())?;
-        Ok(Pairs { scope: meta.scope.unwrap_or(Scope::Prose), pairs: spec.pairs, messages: spec.messages, marks })
+        let marks = AhoCorasick::new(spec.pairs.iter().flat_map(|p| [&p.open, &p.close]))
+            .map_err(|e| e.to_string())?;
+        Ok(Pairs {
+            scope: meta.scope.unwrap_or(Scope::Prose),
+            pairs: spec.pairs,
+            messages: spec.messages,
+            marks,
+        })
     }
 
-    fn report(&self, sink: &mut Sink, message: &Template, pair: usize, span: Span, fix: Option<Fix>) {
+    fn report(
+        &self,
+        sink: &mut Sink,
+        message: &Template,
+        pair: usize,
+        span: Span,
+        fix: Option<Fix>,
+    ) {
         let pair = &self.pairs[pair];
         let vars = |name: &str| -> Option<Cow<str>> {
             match name {
@@ -81,7 +97,10 @@ impl Check for Pairs {
         let in_scope = self.scope.spans(ctx.doc);
         let mut open: Vec<(usize, Span)> = Vec::new();
         for paragraph in &ctx.doc.paragraphs {
-            if !in_scope.binary_search_by(|s| s.start.cmp(&paragraph.span.start)).is_ok() {
+            if in_scope
+                .binary_search_by(|s| s.start.cmp(&paragraph.span.start))
+                .is_err()
+            {
                 continue;
             }
             for m in self.marks.find_iter(paragraph.span.text(text)) {
@@ -97,14 +116,24 @@ impl Check for Pairs {
                             let between = &text[open[at].1.end..span.start];
                             if between.contains(SENTENCE_END) {
                                 for &(inner, inner_span) in &open[at..] {
-                                    self.report(sink, &self.messages.unclosed, inner, inner_span, None);
+                                    self.report(
+                                        sink,
+                                        &self.messages.unclosed,
+                                        inner,
+                                        inner_span,
+                                        None,
+                                    );
                                 }
                                 open.truncate(at);
                                 open.push((pair, span));
                                 continue;
                             }
                             let fix = sink.fix_applicability().map(|a| {
-                                Fix::replace(a.min(Applicability::Suggest), span, self.pairs[pair].close.clone())
+                                Fix::replace(
+                                    a.min(Applicability::Suggest),
+                                    span,
+                                    self.pairs[pair].close.clone(),
+                                )
                             });
                             self.report(sink, &self.messages.reversed, pair, span, fix);
                             open.truncate(at);
@@ -157,7 +186,10 @@ mod tests {
 
     fn messages(text: &str) -> Vec<String> {
         let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
-        crate::engine::check_text(&rules, text).into_iter().map(|d| d.message).collect()
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
     }
 
     #[test]
@@ -170,7 +202,10 @@ mod tests {
     fn reports_each_direction() {
         assert_eq!(messages("“就业、创业、乐业“实事工程"), ["应为”"]);
         assert_eq!(messages("夯实意识形态“六责联动责任体系，"), ["“未闭合"]);
-        assert_eq!(messages("夯实“六责联动体系，确保安全。以“媒体融合”为重点。"), ["“未闭合"]);
+        assert_eq!(
+            messages("夯实“六责联动体系，确保安全。以“媒体融合”为重点。"),
+            ["“未闭合"]
+        );
         assert_eq!(messages("甲》乙"), ["》无对应"]);
         assert_eq!(messages("《甲（乙》"), ["（未闭合"]);
     }

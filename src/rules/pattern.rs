@@ -78,19 +78,43 @@ impl Pattern {
             })
             .collect();
         if let Some(pattern) = spec.pattern {
-            cases.insert(0, Case { regex: pattern.0, message: None, span: spec.span.clone(), replacement: None });
+            cases.insert(
+                0,
+                Case {
+                    regex: pattern.0,
+                    message: None,
+                    span: spec.span.clone(),
+                    replacement: None,
+                },
+            );
         }
         if cases.is_empty() {
-            return Err(format!("规则 {}：pattern 类规则需要 pattern 或 cases", meta.id));
+            return Err(format!(
+                "规则 {}：pattern 类规则需要 pattern 或 cases",
+                meta.id
+            ));
         }
         for case in &cases {
             if let Some(group) = &case.span {
-                if !case.regex.capture_names().flatten().any(|name| name == group) {
-                    return Err(format!("规则 {}：span 指定的捕获组“{group}”不在正则表达式中", meta.id));
+                if !case
+                    .regex
+                    .capture_names()
+                    .flatten()
+                    .any(|name| name == group)
+                {
+                    return Err(format!(
+                        "规则 {}：span 指定的捕获组“{group}”不在正则表达式中",
+                        meta.id
+                    ));
                 }
             }
         }
-        Ok(Pattern { scope: meta.scope.unwrap_or(Scope::Prose), cases, guard: spec.guard, map: spec.map })
+        Ok(Pattern {
+            scope: meta.scope.unwrap_or(Scope::Prose),
+            cases,
+            guard: spec.guard,
+            map: spec.map,
+        })
     }
 
     fn guard_allows(&self, text: &str, start: usize, end: usize) -> bool {
@@ -119,7 +143,10 @@ impl Check for Pattern {
                     }
                     let vars = |name: &str| -> Option<Cow<str>> {
                         match name {
-                            "mapped" => self.map.get(whole.as_str()).map(|s| Cow::Borrowed(s.as_str())),
+                            "mapped" => self
+                                .map
+                                .get(whole.as_str())
+                                .map(|s| Cow::Borrowed(s.as_str())),
                             _ => super::capture_vars(&captures, name),
                         }
                     };
@@ -144,16 +171,28 @@ const CONTEXT_REACH: usize = 32;
 fn chinese_context(text: &str, start: usize, end: usize) -> bool {
     let before = &text[..start];
     let after = &text[end..];
-    let digit_before = before.chars().next_back().is_some_and(|c| c.is_ascii_digit());
+    let digit_before = before
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit());
     let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
     if digit_before && digit_after {
         return false;
     }
-    let left: String = before.chars().rev().take_while(|c| !c.is_whitespace()).take(CONTEXT_REACH).collect();
+    let left: String = before
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_whitespace())
+        .take(CONTEXT_REACH)
+        .collect();
     if left.contains("//") || left.contains('@') || left.contains("www.") {
         return false;
     }
-    let right_has_cjk = after.chars().take_while(|c| !c.is_whitespace()).take(CONTEXT_REACH).any(is_cjk);
+    let right_has_cjk = after
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(CONTEXT_REACH)
+        .any(is_cjk);
     left.chars().any(is_cjk) || right_has_cjk
 }
 

@@ -23,7 +23,10 @@ impl Require {
             return Err(format!("规则 {}：any_of 需要至少一个非空词语", meta.id));
         }
         let finder = aho_corasick::AhoCorasick::new(&spec.any_of).map_err(|e| e.to_string())?;
-        Ok(Require { scope: meta.scope.unwrap_or(Scope::Document), finder })
+        Ok(Require {
+            scope: meta.scope.unwrap_or(Scope::Document),
+            finder,
+        })
     }
 }
 
@@ -33,7 +36,11 @@ impl Check for Require {
         if text.trim().is_empty() {
             return;
         }
-        let found = self.scope.spans(ctx.doc).iter().any(|s| self.finder.is_match(s.text(text)));
+        let found = self
+            .scope
+            .spans(ctx.doc)
+            .iter()
+            .any(|s| self.finder.is_match(s.text(text)));
         if found {
             return;
         }
@@ -44,7 +51,11 @@ impl Check for Require {
             .or_else(|| ctx.doc.paragraphs.first().map(|p| p.span))
             .unwrap_or(Span::new(0, 0));
         let doc_type = ctx.doc.meta.doc_type.map(|t| t.name()).unwrap_or("other");
-        sink.report(anchor, |name| (name == "doc_type").then_some(doc_type.into()), None);
+        sink.report(
+            anchor,
+            |name| (name == "doc_type").then_some(doc_type.into()),
+            None,
+        );
     }
 }
 
@@ -77,8 +88,16 @@ mod tests {
     #[test]
     fn respects_doc_types() {
         assert_eq!(count("关于开展检查的通知\n\n一、总体要求\n"), 0, "a notice");
-        assert_eq!(count("2021年政府工作报告\n\n一、回顾\n"), 1, "an annual report");
-        assert_eq!(count("2023年政府工作报告\n\n第一部分 上半年主要工作情况\n"), 0, "mid-year");
+        assert_eq!(
+            count("2021年政府工作报告\n\n一、回顾\n"),
+            1,
+            "an annual report"
+        );
+        assert_eq!(
+            count("2023年政府工作报告\n\n第一部分 上半年主要工作情况\n"),
+            0,
+            "mid-year"
+        );
         assert_eq!(count(""), 0, "empty document");
     }
 }

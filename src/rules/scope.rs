@@ -36,14 +36,21 @@ pub enum Scope {
 impl Scope {
     pub fn spans(self, doc: &Document) -> Vec<Span> {
         let paragraphs = |keep: fn(ParagraphKind) -> bool| -> Vec<Span> {
-            doc.paragraphs.iter().filter(|p| keep(p.kind)).map(|p| p.span).collect()
+            doc.paragraphs
+                .iter()
+                .filter(|p| keep(p.kind))
+                .map(|p| p.span)
+                .collect()
         };
         match self {
             Scope::Document => vec![Span::new(0, doc.text.len())],
             Scope::Prose => paragraphs(ParagraphKind::is_prose),
             Scope::Line => doc.paragraphs.iter().map(|p| p.span).collect(),
             Scope::Body => paragraphs(|k| {
-                matches!(k, ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem)
+                matches!(
+                    k,
+                    ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem
+                )
             }),
             Scope::Heading => paragraphs(|k| matches!(k, ParagraphKind::Heading(_))),
             Scope::HeadingToken => doc.headings.iter().map(|h| h.token).collect(),

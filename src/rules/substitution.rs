@@ -79,10 +79,15 @@ impl WordIndexBuilder {
 
 impl WordIndex {
     fn hits(&self, text: &str) -> Vec<WordHit> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
         automaton
             .find_iter(text)
-            .map(|m| WordHit { pattern: m.pattern().as_usize(), span: Span::new(m.start(), m.end()) })
+            .map(|m| WordHit {
+                pattern: m.pattern().as_usize(),
+                span: Span::new(m.start(), m.end()),
+            })
             .collect()
     }
 }
@@ -95,13 +100,20 @@ pub struct Substitution {
 }
 
 impl Substitution {
-    pub fn compile(spec: Spec, meta: &RuleMeta, index: &mut WordIndexBuilder) -> Result<Self, String> {
+    pub fn compile(
+        spec: Spec,
+        meta: &RuleMeta,
+        index: &mut WordIndexBuilder,
+    ) -> Result<Self, String> {
         if spec.words.is_empty() {
             return Err(format!("规则 {}：words 不能为空", meta.id));
         }
         let date = |text: &Option<String>| -> Result<Option<DocDate>, String> {
             text.as_deref()
-                .map(|t| DocDate::parse(t).ok_or_else(|| format!("规则 {}：无法识别的日期“{t}”", meta.id)))
+                .map(|t| {
+                    DocDate::parse(t)
+                        .ok_or_else(|| format!("规则 {}：无法识别的日期“{t}”", meta.id))
+                })
                 .transpose()
         };
         let mut words = Vec::with_capacity(spec.words.len());
@@ -121,7 +133,11 @@ impl Substitution {
                 not_before: w.not_before,
             });
         }
-        Ok(Substitution { scope: meta.scope.unwrap_or(Scope::Prose), first: first.unwrap_or(0), words })
+        Ok(Substitution {
+            scope: meta.scope.unwrap_or(Scope::Prose),
+            first: first.unwrap_or(0),
+            words,
+        })
     }
 }
 
@@ -132,7 +148,11 @@ impl Check for Substitution {
         let scope = self.scope.spans(ctx.doc);
         let date = ctx.doc.meta.date;
         for hit in hits {
-            let Some(word) = hit.pattern.checked_sub(self.first).and_then(|i| self.words.get(i)) else {
+            let Some(word) = hit
+                .pattern
+                .checked_sub(self.first)
+                .and_then(|i| self.words.get(i))
+            else {
                 continue;
             };
             if !scope.iter().any(|s| s.contains(hit.span)) {
@@ -141,7 +161,10 @@ impl Check for Substitution {
             let before = &text[..hit.span.start];
             let after = &text[hit.span.end..];
             if word.not_after.iter().any(|w| before.ends_with(w.as_str()))
-                || word.not_before.iter().any(|w| after.starts_with(w.as_str()))
+                || word
+                    .not_before
+                    .iter()
+                    .any(|w| after.starts_with(w.as_str()))
             {
                 continue;
             }
@@ -163,7 +186,9 @@ impl Check for Substitution {
                     _ => None,
                 }
             };
-            let fix = sink.fix_applicability().map(|a| Fix::replace(a, hit.span, word.right.clone()));
+            let fix = sink
+                .fix_applicability()
+                .map(|a| Fix::replace(a, hit.span, word.right.clone()));
             sink.report(hit.span, vars, fix);
         }
     }
@@ -206,7 +231,10 @@ mod tests {
     fn words_of_several_rules_share_one_automaton() {
         assert_eq!(
             hits("要再接再励，建设29万平米。"),
-            [("“再接再励”应为“再接再厉”".to_string(), "term/test"), ("平米→平方米".to_string(), "term/other")]
+            [
+                ("“再接再励”应为“再接再厉”".to_string(), "term/test"),
+                ("平米→平方米".to_string(), "term/other")
+            ]
         );
     }
 
@@ -219,7 +247,10 @@ mod tests {
     #[test]
     fn dated_words_need_a_document_date_after_the_boundary() {
         assert!(hits("新冠肺炎疫情防控。").is_empty(), "no date: skipped");
-        assert!(hits("2021年工作要点\n\n新冠肺炎疫情防控。").is_empty(), "before the rename");
+        assert!(
+            hits("2021年工作要点\n\n新冠肺炎疫情防控。").is_empty(),
+            "before the rename"
+        );
         assert_eq!(hits("2023年工作要点\n\n新冠肺炎疫情防控。").len(), 1);
     }
 }

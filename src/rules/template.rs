@@ -38,7 +38,10 @@ impl Template {
         if !rest.is_empty() {
             segments.push(Segment::Text(rest.to_string()));
         }
-        Ok(Template { source: source.to_string(), segments })
+        Ok(Template {
+            source: source.to_string(),
+            segments,
+        })
     }
 
     pub fn source(&self) -> &str {
