@@ -164,16 +164,53 @@ impl RuleSet {
         )
     }
 
-    /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`.
+    /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`. User rules must also meet
+    /// their own examples (the built-in ones are held to theirs by the test suite).
     pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, Box<LoadError>> {
         let mut packs: Vec<(String, String)> = builtin_packs()
             .iter()
             .map(|(name, yaml)| (name.to_string(), yaml.to_string()))
             .collect();
+        let mut user = Vec::new();
         for dir in dirs {
-            packs.extend(read_pack_dir(dir.as_ref())?);
+            user.extend(read_pack_dir(dir.as_ref())?);
         }
-        Self::from_packs(packs)
+        packs.extend(user.iter().cloned());
+        let set = Self::from_packs(packs)?;
+        for (file, yaml) in &user {
+            for rule in set.rules.iter().filter(|r| &r.meta.origin == file) {
+                if let Some(reason) = set.example_failure(rule) {
+                    return Err(LoadError::new(
+                        file,
+                        yaml,
+                        reason,
+                        id_offset(yaml, rule.meta.id),
+                    ));
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// Why `rule` does not meet its own examples, if it does not.
+    pub fn example_failure(&self, rule: &Rule) -> Option<String> {
+        let id = rule.meta.id;
+        for example in &rule.meta.examples.invalid {
+            if crate::engine::check_rule(self, rule, example).is_empty() {
+                return Some(format!(
+                    "规则 {id} 的反例（invalid）没有触发规则：{example:?}"
+                ));
+            }
+        }
+        for example in &rule.meta.examples.valid {
+            if let Some(found) = crate::engine::check_rule(self, rule, example).first() {
+                return Some(format!(
+                    "规则 {id} 的正例（valid）触发了规则：{example:?}（{}）",
+                    found.message
+                ));
+            }
+        }
+        None
     }
 
     pub fn from_packs(
