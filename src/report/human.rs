@@ -15,8 +15,9 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::engine::FileResult;
 use crate::source::LineIndex;
 
-/// Characters of context kept on each side of the labels of a long line.
-const CONTEXT: usize = 30;
+/// Characters of context kept on each side of a label: more when it stands alone.
+const CONTEXT: usize = 8;
+const CONTEXT_ALONE: usize = 30;
 /// Labels further apart than this on one line start a new report.
 const CLUSTER: usize = 60;
 
@@ -112,7 +113,7 @@ fn groups<'d>(
                     .map_or(0, |gap| gap.chars().count())
                     > CLUSTER
             });
-            if far || current.len() >= 12 {
+            if far || current.len() >= 10 {
                 out.push(std::mem::take(&mut current));
             }
             current.push(d);
@@ -129,7 +130,8 @@ struct GroupReport<'a> {
     rule: &'static str,
     severity: Severity,
     help: Option<String>,
-    labels: Vec<(Span, String)>,
+    /// Offset into the snippet, length, label text.
+    labels: Vec<(usize, usize, String)>,
     window: Window<'a>,
 }
 
@@ -139,9 +141,6 @@ struct Window<'a> {
     /// Where the snippet's first character stands in the file.
     line: usize,
     column: usize,
-    /// File offset of the snippet's first byte, minus any "…" added in front.
-    offset: usize,
-    prefix: usize,
 }
 
 impl<'a> GroupReport<'a> {
@@ -167,28 +166,46 @@ impl<'a> GroupReport<'a> {
                 (span, label(d, text))
             })
             .collect();
-        let from = labels
-            .iter()
-            .map(|(s, _)| s.start)
-            .min()
-            .unwrap_or(line_start);
-        let to = labels.iter().map(|(s, _)| s.end).max().unwrap_or(line_end);
-        let window_start = back_chars(text, from, CONTEXT).max(line_start);
-        let window_end = forward_chars(text, to, CONTEXT).min(line_end);
-        let cut_front = window_start > line_start;
-        let cut_back = window_end < line_end;
+        // The snippet keeps a little context around each label and elides the rest of a long
+        // line with "…", so a line with marks far apart still reads as one short report.
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        let context = if labels.len() == 1 { CONTEXT_ALONE } else { CONTEXT };
+        for (span, _) in &labels {
+            let start = back_chars(text, span.start, context).max(line_start);
+            let end = forward_chars(text, span.end, context).min(line_end);
+            match pieces.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => pieces.push((start, end)),
+            }
+        }
         let mut snippet = String::new();
-        if cut_front {
+        let mut placed: Vec<(usize, usize)> = Vec::new();
+        for (i, &(start, end)) in pieces.iter().enumerate() {
+            if start > line_start || i > 0 {
+                snippet.push('…');
+            }
+            placed.push((start, snippet.len()));
+            snippet.push_str(&text[start..end]);
+        }
+        if pieces.last().is_some_and(|&(_, end)| end < line_end) {
             snippet.push('…');
         }
-        snippet.push_str(&text[window_start..window_end]);
-        if cut_back {
-            snippet.push('…');
-        }
-        let prefix = if cut_front { '…'.len_utf8() } else { 0 };
-        let column = text[line_start..window_start].chars().count() - usize::from(cut_front);
+        let first_piece = pieces.first().map_or(line_start, |p| p.0);
+        let column =
+            text[line_start..first_piece].chars().count() - usize::from(first_piece > line_start);
+        let labels = labels
+            .into_iter()
+            .map(|(span, label)| {
+                let (piece_start, at) = *placed
+                    .iter()
+                    .rev()
+                    .find(|(start, _)| *start <= span.start)
+                    .expect("every label lies in a piece");
+                (at + span.start - piece_start, span.len(), label)
+            })
+            .collect();
         let message = if group.len() > 1 {
-            format!("{}（本行此处共 {} 处）", first.message, group.len())
+            format!("{}（本行共 {} 处）", first.message, group.len())
         } else {
             first.message.clone()
         };
@@ -203,8 +220,6 @@ impl<'a> GroupReport<'a> {
                 snippet,
                 line: line_no - 1,
                 column,
-                offset: window_start,
-                prefix,
             },
         }
     }
@@ -283,14 +298,12 @@ impl miette::Diagnostic for GroupReport<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let window = &self.window;
         // A label that only repeats the one before it is left as a bare underline.
         Some(Box::new(self.labels.iter().enumerate().map(
-            move |(i, (span, text))| {
-                let start = span.start - window.offset + window.prefix;
-                let repeated = i > 0 && self.labels[i - 1].1 == *text;
+            move |(i, (start, len, text))| {
+                let repeated = i > 0 && self.labels[i - 1].2 == *text;
                 let text = (!text.is_empty() && !repeated).then(|| text.clone());
-                LabeledSpan::new(text, start, span.len())
+                LabeledSpan::new(text, *start, *len)
             },
         )))
     }
@@ -306,12 +319,15 @@ impl SourceCode for Window<'_> {
         if span.offset() + span.len() > self.snippet.len() {
             return Err(MietteError::OutOfBounds);
         }
+        // The whole snippet always (it is one line), with the column of the span asked for:
+        // miette reads the location it prints in the report header from here.
+        let before = self.snippet.get(..span.offset()).ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             self.snippet.as_bytes(),
             SourceSpan::new(0.into(), self.snippet.len()),
             self.line,
-            self.column,
+            self.column + before.chars().count(),
             1,
         )))
     }
