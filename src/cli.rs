@@ -265,29 +265,41 @@ fn emit(text: &str) {
 
 fn rules_table(rules: &RuleSet) -> String {
     let width = rules.rules.iter().map(|r| r.id().len()).max().unwrap_or(0);
-    let mut out = format!(
-        "{:<width$}  {:<12}  {:<7}  {:<7}  说明\n",
-        "规则", "类型", "级别", "修复"
-    );
+    let row = |cells: [&str; 5]| {
+        let [id, kind, severity, fix, summary] = cells;
+        format!("{}  {}  {}  {}  {summary}\n", pad(id, width), pad(kind, 12), pad(severity, 7), pad(fix, 7))
+    };
+    let mut out = row(["规则", "类型", "级别", "修复", "说明"]);
     for rule in &rules.rules {
         let meta = &rule.meta;
         let fixable = meta.fix.as_ref().map_or("-", |f| f.applicability.as_str());
-        let summary = meta.explain.lines().next().unwrap_or("").trim();
-        let off = if meta.default_enabled {
-            ""
-        } else {
-            "（默认关闭）"
+        let first_sentence: String = meta
+            .explain
+            .split_inclusive('。')
+            .next()
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .collect();
+        let first_sentence = match first_sentence.char_indices().nth(48) {
+            Some((cut, _)) => format!("{}…", &first_sentence[..cut]),
+            None => first_sentence,
         };
-        out.push_str(&format!(
-            "{:<width$}  {:<12}  {:<7}  {:<7}  {summary}{off}\n",
-            meta.id,
-            meta.kind,
-            meta.severity.as_str(),
-            fixable
-        ));
+        let summary = if meta.default_enabled {
+            first_sentence.to_string()
+        } else {
+            format!("{first_sentence}（默认关闭）")
+        };
+        out.push_str(&row([meta.id, meta.kind, meta.severity.as_str(), fixable, &summary]));
     }
     out.push_str(&format!("共 {} 条规则\n", rules.rules.len()));
     out
+}
+
+/// Pads to `width` terminal columns, counting CJK characters as two.
+fn pad(text: &str, width: usize) -> String {
+    let columns: usize = text.chars().map(|c| if c as u32 >= 0x1100 { 2 } else { 1 }).sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(columns)))
 }
 
 fn explain(rule: &crate::rules::Rule) -> String {

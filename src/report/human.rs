@@ -68,7 +68,7 @@ fn summary(
         let width = per_rule.keys().map(|id| id.len()).max().unwrap_or(0);
         for (id, (severity, count, fixable)) in per_rule {
             let fixable = if *fixable > 0 {
-                format!("（{fixable} 处可自动修复）")
+                format!("（{fixable} 处附修复）")
             } else {
                 String::new()
             };
