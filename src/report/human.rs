@@ -86,7 +86,7 @@ fn summary(
     ));
     if fixable > 0 {
         out.push_str(&format!(
-            "；其中 {fixable} 处可用 --fix 修复（部分需加 --unsafe-fixes）"
+            "；其中 {fixable} 处附有修复（见 --format json 的 fix 字段）"
         ));
     }
     out.push('\n');
