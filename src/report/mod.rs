@@ -1,9 +1,13 @@
 //! Rendering results: `human` (miette, Chinese), `json` (the versioned public contract), and the
 //! `parse` outline. Only this module serialises; its output structs are its own.
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod outline;
+pub mod sarif;
 
 use crate::diagnostic::Severity;
 use crate::engine::FileResult;
