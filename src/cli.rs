@@ -2,16 +2,14 @@
 //! code in one place: 0 clean, 1 findings that fail the run, 2 usage, I/O, encoding or
 //! configuration errors. Reports go to stdout, errors to stderr.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::Severity;
-use crate::engine::{self, Options, Overrides, Selection};
 use crate::model::{DocDate, DocType};
 use crate::parse::parse;
-use crate::report::{self, human::HumanOptions};
+use crate::report;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 
@@ -42,6 +40,17 @@ enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
     },
+    /// 在当前目录写一个带注释的 gwlint.yaml
+    Init,
+    /// 显示某个文件的生效设置（配置文件、启用的规则、级别调整、文种和日期）
+    Config {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        isolated: bool,
+    },
     /// 显示解析器对文档结构的理解
     Parse {
         path: PathBuf,
@@ -52,29 +61,68 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// 要检查的文件或目录，默认当前目录
+    /// 要检查的文件或目录，默认当前目录；`-` 读标准输入
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// 只启用这些规则或类别（逗号分隔，如 punct,numbering/gap）
+    /// 只启用这些规则或类别（逗号分隔，如 punct,numbering/gap），取代配置文件中的 select
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    select: Vec<String>,
+    select: Option<Vec<String>>,
+    /// 在已选规则之外再启用这些规则或类别
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    extend_select: Vec<String>,
     /// 停用这些规则或类别
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     ignore: Vec<String>,
     /// 额外的规则包目录（YAML）
     #[arg(long = "rules", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
+    /// 使用这个配置文件，不再查找 gwlint.yaml
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// 忽略所有配置文件
+    #[arg(long)]
+    isolated: bool,
     /// 指定文种，不自动判断
     #[arg(long, value_name = "TYPE", value_parser = parse_doc_type)]
     doc_type: Option<DocType>,
     /// 指定文档日期（2021、2021-03 或 2021-03-31）
     #[arg(long, value_parser = parse_date)]
     date: Option<DocDate>,
+    /// 应用安全的自动修复（就地改写文件；读标准输入时把修复后的文本写到标准输出）
+    #[arg(long)]
+    fix: bool,
+    /// 与 --fix 或 --diff 一起使用：也应用“建议”级的修复
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// 只显示修复会带来的改动（统一 diff 格式），不写文件；有可修复的内容时退出码为 1
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// 只报告基线文件中没有的问题
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// 把当前全部问题写入基线文件
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// 按规则统计问题数，不逐条列出
+    #[arg(long)]
+    statistics: bool,
     /// 有警告时也以退出码 1 结束
     #[arg(long)]
     deny_warnings: bool,
-    /// 从标准输入读取时使用的文件名
+    /// 有问题时也以退出码 0 结束（出错时仍为 2）
+    #[arg(long)]
+    exit_zero: bool,
+    /// 只输出问题本身，不输出汇总
+    #[arg(long, short)]
+    quiet: bool,
+    /// 把报告写到文件而不是标准输出
+    #[arg(long, short, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// 显示某个文件的生效设置后退出
+    #[arg(long)]
+    show_settings: bool,
+    /// 从标准输入读取时使用的文件名（用于匹配配置和显示）
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
 }
@@ -83,6 +131,10 @@ struct CheckArgs {
 enum Format {
     Human,
     Json,
+    Concise,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -108,9 +160,35 @@ pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
+mod check;
+
+fn init() -> i32 {
+    let path = Path::new(crate::config::FILE_NAMES[0]);
+    if path.exists() {
+        eprintln!("gwlint: {} 已存在，未改动", path.display());
+        return EXIT_ERROR;
+    }
+    match std::fs::write(path, crate::config::TEMPLATE) {
+        Ok(()) => {
+            println!("已写入 {}（全部设置均为注释，按需启用）", path.display());
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            eprintln!("gwlint: 无法写入 {}：{error}", path.display());
+            EXIT_ERROR
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check::run(args),
+        Command::Init => init(),
+        Command::Config {
+            path,
+            config,
+            isolated,
+        } => check::show_settings(&path, config.as_deref(), isolated, &[]),
         Command::Rules { rule_dirs } => with_rules(&rule_dirs, |rules| {
             emit(&rules_table(rules));
             EXIT_CLEAN
@@ -166,88 +244,6 @@ fn read_source(path: &Path, stdin_name: Option<&Path>) -> Result<SourceFile, Str
     SourceFile::read(path).map_err(|e| e.to_string())
 }
 
-fn check(args: CheckArgs) -> i32 {
-    with_rules(&args.rule_dirs, |rules| {
-        let selection = Selection {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-        };
-        let unknown: Vec<&str> = selection.unknown_codes(rules).collect();
-        if !unknown.is_empty() {
-            eprintln!(
-                "gwlint: 未知的规则或类别：{}（`gwlint rules` 列出全部规则）",
-                unknown.join("、")
-            );
-            return EXIT_ERROR;
-        }
-        let options = Options {
-            selection,
-            overrides: Overrides {
-                doc_type: args.doc_type,
-                date: args.date,
-            },
-        };
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
-        };
-        let mut failed = false;
-        let mut results = Vec::new();
-        let (stdin, on_disk): (Vec<PathBuf>, Vec<PathBuf>) =
-            paths.into_iter().partition(|p| p == Path::new("-"));
-        if !stdin.is_empty() {
-            match read_source(Path::new("-"), args.stdin_filename.as_deref()) {
-                Ok(source) => results.push(engine::check_source(rules, &options, source)),
-                Err(message) => {
-                    eprintln!("gwlint: {message}");
-                    failed = true;
-                }
-            }
-        }
-        if !on_disk.is_empty() {
-            let (files, walk_errors) = engine::collect_files(&on_disk);
-            for error in walk_errors {
-                eprintln!("gwlint: {error}");
-                failed = true;
-            }
-            results.extend(engine::check_files(rules, &options, &files));
-        }
-        let mut files = Vec::new();
-        for result in results {
-            match result {
-                Ok(file) => files.push(file),
-                Err(error) => {
-                    eprintln!("gwlint: {error}");
-                    failed = true;
-                }
-            }
-        }
-        let output = match args.format {
-            Format::Json => report::json::render(&files),
-            Format::Human => {
-                let color =
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                report::human::render(&files, &HumanOptions { color, width: 100 })
-            }
-        };
-        emit(&output);
-        let fails =
-            |s: Severity| s == Severity::Error || (args.deny_warnings && s == Severity::Warning);
-        if failed {
-            EXIT_ERROR
-        } else if files
-            .iter()
-            .flat_map(|f| &f.diagnostics)
-            .any(|d| fails(d.severity))
-        {
-            EXIT_FINDINGS
-        } else {
-            EXIT_CLEAN
-        }
-    })
-}
-
 /// Writes to stdout; a closed pipe (`gwlint … | head`) is not an error.
 fn emit(text: &str) {
     let mut stdout = std::io::stdout().lock();
@@ -267,7 +263,13 @@ fn rules_table(rules: &RuleSet) -> String {
     let width = rules.rules.iter().map(|r| r.id().len()).max().unwrap_or(0);
     let row = |cells: [&str; 5]| {
         let [id, kind, severity, fix, summary] = cells;
-        format!("{}  {}  {}  {}  {summary}\n", pad(id, width), pad(kind, 12), pad(severity, 7), pad(fix, 7))
+        format!(
+            "{}  {}  {}  {}  {summary}\n",
+            pad(id, width),
+            pad(kind, 12),
+            pad(severity, 7),
+            pad(fix, 7)
+        )
     };
     let mut out = row(["规则", "类型", "级别", "修复", "说明"]);
     for rule in &rules.rules {
@@ -290,7 +292,13 @@ fn rules_table(rules: &RuleSet) -> String {
         } else {
             format!("{first_sentence}（默认关闭）")
         };
-        out.push_str(&row([meta.id, meta.kind, meta.severity.as_str(), fixable, &summary]));
+        out.push_str(&row([
+            meta.id,
+            meta.kind,
+            meta.severity.as_str(),
+            fixable,
+            &summary,
+        ]));
     }
     out.push_str(&format!("共 {} 条规则\n", rules.rules.len()));
     out
@@ -298,7 +306,10 @@ fn rules_table(rules: &RuleSet) -> String {
 
 /// Pads to `width` terminal columns, counting CJK characters as two.
 fn pad(text: &str, width: usize) -> String {
-    let columns: usize = text.chars().map(|c| if c as u32 >= 0x1100 { 2 } else { 1 }).sum();
+    let columns: usize = text
+        .chars()
+        .map(|c| if c as u32 >= 0x1100 { 2 } else { 1 })
+        .sum();
     format!("{text}{}", " ".repeat(width.saturating_sub(columns)))
 }
 

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{DocDate, DocType, Document};
 use crate::parse::parse;
-use crate::rules::{Context, Rule, RuleSet};
+use crate::rules::{Context, Rule, RuleSet, Settings};
 use crate::source::{SourceError, SourceFile};
 
 /// Which rules run: ruff's `--select` / `--ignore`, by id or by category.
@@ -63,6 +65,9 @@ pub struct Overrides {
 pub struct Options {
     pub selection: Selection,
     pub overrides: Overrides,
+    /// Severity per rule id, from gwlint.yaml.
+    pub severity: BTreeMap<String, Severity>,
+    pub settings: Settings,
 }
 
 /// One checked file: its source facts, the parsed document, and what the rules found.
@@ -95,9 +100,14 @@ impl CheckError {
 }
 
 /// Runs the active rules on one parsed document.
-pub fn check_document(rules: &RuleSet, active: &[&Rule], doc: &Document) -> Vec<Diagnostic> {
+pub fn check_document(
+    rules: &RuleSet,
+    active: &[&Rule],
+    doc: &Document,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let run = |rule: &&Rule| {
-        let ctx = Context::new(doc, rules);
+        let ctx = Context::new(doc, rules, settings);
         rule.run(&ctx)
     };
     // Small documents are faster on one thread; the files around them keep the others busy.
@@ -131,7 +141,12 @@ pub fn check_source(
             .iter()
             .filter(|r| options.selection.is_active(r))
             .collect();
-        let diagnostics = check_document(rules, &active, &document);
+        let mut diagnostics = check_document(rules, &active, &document, &options.settings);
+        for d in &mut diagnostics {
+            if let Some(severity) = options.severity.get(d.rule) {
+                d.severity = *severity;
+            }
+        }
         (document, diagnostics)
     }));
     match outcome {
@@ -151,15 +166,15 @@ pub fn check_source(
     }
 }
 
-/// Reads, parses and checks every file, in parallel; results come back in path order.
+/// Reads, parses and checks every file, in parallel, each with its own options; results come
+/// back in path order.
 pub fn check_files(
     rules: &RuleSet,
-    options: &Options,
-    paths: &[PathBuf],
+    files: &[(PathBuf, Options)],
 ) -> Vec<Result<FileResult, CheckError>> {
-    let mut results: Vec<_> = paths
+    let mut results: Vec<_> = files
         .par_iter()
-        .map(|path| {
+        .map(|(path, options)| {
             let source = SourceFile::read(path)?;
             check_source(rules, options, source)
         })
@@ -183,13 +198,13 @@ pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
         .iter()
         .filter(|r| r.meta.default_enabled)
         .collect();
-    check_document(rules, &active, &doc)
+    check_document(rules, &active, &doc, &Settings::default())
 }
 
 /// One rule alone on `text`, whether or not it is on by default: how rule examples run.
 pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
-    check_document(rules, &[rule], &doc)
+    check_document(rules, &[rule], &doc, &Settings::default())
 }
 
 /// File extensions gwlint reads when it walks a folder.

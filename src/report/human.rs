@@ -24,6 +24,8 @@ const CLUSTER: usize = 60;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Only the diagnostics: no per-rule counts, no summary line.
+    pub quiet: bool,
 }
 
 pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
@@ -54,7 +56,9 @@ pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
             entry.2 += usize::from(d.fix.is_some());
         }
     }
-    out.push_str(&summary(files, &per_rule));
+    if !options.quiet {
+        out.push_str(&summary(files, &per_rule));
+    }
     out
 }
 
@@ -169,7 +173,11 @@ impl<'a> GroupReport<'a> {
         // The snippet keeps a little context around each label and elides the rest of a long
         // line with "…", so a line with marks far apart still reads as one short report.
         let mut pieces: Vec<(usize, usize)> = Vec::new();
-        let context = if labels.len() == 1 { CONTEXT_ALONE } else { CONTEXT };
+        let context = if labels.len() == 1 {
+            CONTEXT_ALONE
+        } else {
+            CONTEXT
+        };
         for (span, _) in &labels {
             let start = back_chars(text, span.start, context).max(line_start);
             let end = forward_chars(text, span.end, context).min(line_end);
@@ -321,7 +329,10 @@ impl SourceCode for Window<'_> {
         }
         // The whole snippet always (it is one line), with the column of the span asked for:
         // miette reads the location it prints in the report header from here.
-        let before = self.snippet.get(..span.offset()).ok_or(MietteError::OutOfBounds)?;
+        let before = self
+            .snippet
+            .get(..span.offset())
+            .ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             self.snippet.as_bytes(),

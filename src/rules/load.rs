@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 
 use super::template::Template;
 use super::*;
+use crate::yaml::YamlError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
@@ -101,44 +101,10 @@ impl<'de> Deserialize<'de> for DateSpec {
     }
 }
 
-/// A rule pack that cannot be loaded. Shown with miette on the pack's own text.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("规则文件 {file} 有误：{reason}")]
-#[diagnostic(code(gwlint::rules))]
-pub struct LoadError {
-    pub file: String,
-    pub reason: String,
-    #[source_code]
-    pub source_code: NamedSource<String>,
-    #[label("此处")]
-    pub at: Option<SourceSpan>,
-}
+/// A rule pack that cannot be loaded, shown with miette on the pack's own text.
+pub type LoadError = YamlError;
 
-impl LoadError {
-    fn new(file: &str, yaml: &str, reason: String, offset: Option<usize>) -> Box<Self> {
-        let at = offset.map(|offset| {
-            let len = yaml[offset..].find('\n').unwrap_or(yaml.len() - offset);
-            SourceSpan::new(offset.into(), len)
-        });
-        Box::new(LoadError {
-            file: file.to_string(),
-            reason,
-            source_code: NamedSource::new(file, yaml.to_string()),
-            at,
-        })
-    }
-
-    /// The 1-based line the error points at.
-    pub fn line(&self) -> Option<usize> {
-        let at = self.at?;
-        Some(
-            self.source_code.inner()[..at.offset()]
-                .matches('\n')
-                .count()
-                + 1,
-        )
-    }
-}
+const WHAT: &str = "规则文件";
 
 /// Every loaded rule, plus the structures several rules share.
 pub struct RuleSet {
@@ -180,7 +146,8 @@ impl RuleSet {
         for (file, yaml) in &user {
             for rule in set.rules.iter().filter(|r| &r.meta.origin == file) {
                 if let Some(reason) = set.example_failure(rule) {
-                    return Err(LoadError::new(
+                    return Err(YamlError::new(
+                        WHAT,
                         file,
                         yaml,
                         reason,
@@ -224,7 +191,8 @@ impl RuleSet {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
                     let reason =
                         format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
-                    return Err(LoadError::new(
+                    return Err(YamlError::new(
+                        WHAT,
                         &file,
                         &yaml,
                         reason,
@@ -241,13 +209,26 @@ impl RuleSet {
         })
     }
 
+    /// Whether `code` names a rule, a category, or `ALL`.
+    pub fn knows(&self, code: &str) -> bool {
+        code == "ALL"
+            || self.rules.iter().any(|r| {
+                r.meta.id == code
+                    || r.meta
+                        .id
+                        .strip_prefix(code)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.meta.id == id)
     }
 }
 
 fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
-    let io_error = |reason: String| LoadError::new(&dir.display().to_string(), "", reason, None);
+    let io_error =
+        |reason: String| YamlError::new(WHAT, &dir.display().to_string(), "", reason, None);
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(format!("无法读取规则目录：{e}")))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
@@ -266,7 +247,7 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
             let name = path.display().to_string();
             std::fs::read_to_string(&path)
                 .map(|yaml| (name.clone(), yaml))
-                .map_err(|e| LoadError::new(&name, "", format!("无法读取：{e}"), None))
+                .map_err(|e| YamlError::new(WHAT, &name, "", format!("无法读取：{e}"), None))
         })
         .collect()
 }
@@ -276,42 +257,16 @@ fn load_pack(
     yaml: &str,
     words: &mut substitution::WordIndexBuilder,
 ) -> Result<Vec<Rule>, Box<LoadError>> {
-    let specs: Vec<RuleSpec> = serde_yaml::from_str(yaml).map_err(|error| {
-        let message = error.to_string();
-        let offset = error
-            .location()
-            .map(|l| refine_offset(yaml, l.index(), &message));
-        LoadError::new(file, yaml, translate_serde_error(&message), offset)
-    })?;
+    let specs: Vec<RuleSpec> = serde_yaml::from_str(yaml)
+        .map_err(|error| YamlError::from_serde(WHAT, file, yaml, &error))?;
     specs
         .into_iter()
         .map(|spec| {
             let id = spec.id.clone();
             compile(spec, file, words)
-                .map_err(|reason| LoadError::new(file, yaml, reason, id_offset(yaml, &id)))
+                .map_err(|reason| YamlError::new(WHAT, file, yaml, reason, id_offset(yaml, &id)))
         })
         .collect()
-}
-
-/// serde_yaml places errors inside a rule at the rule's start; the field or text the message
-/// quotes (`colour`, “([”) is found after it, to point at the very line.
-fn refine_offset(yaml: &str, offset: usize, message: &str) -> usize {
-    let quoted = |open: char, close: char| {
-        message
-            .split(open)
-            .skip(1)
-            .filter_map(move |rest| rest.split_once(close).map(|(q, _)| q))
-            .collect::<Vec<_>>()
-    };
-    let rule_end = yaml[offset..]
-        .find("\n- ")
-        .map_or(yaml.len(), |e| offset + e);
-    quoted('`', '`')
-        .into_iter()
-        .chain(quoted('“', '”'))
-        .filter(|needle| !needle.is_empty())
-        .find_map(|needle| yaml[offset..rule_end].find(needle))
-        .map_or(offset, |found| offset + found)
 }
 
 /// Where `id: <id>` stands in the pack, so that errors found after parsing point at the rule.
@@ -325,15 +280,6 @@ fn id_offset(yaml: &str, id: &str) -> Option<usize> {
             .trim_end()
             == "id:"
     })
-}
-
-fn translate_serde_error(message: &str) -> String {
-    message
-        .replace("unknown field", "未知字段")
-        .replace("missing field", "缺少字段")
-        .replace("unknown variant", "未知取值")
-        .replace("expected one of", "应为以下之一：")
-        .replace("invalid type", "类型不对")
 }
 
 fn valid_id(id: &str) -> bool {

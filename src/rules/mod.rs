@@ -31,17 +31,26 @@ pub trait Check: Send + Sync {
     fn check(&self, ctx: &Context, sink: &mut Sink);
 }
 
+/// Per-file settings that change how some rules read a document (gwlint.yaml).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// House style for heading delimiters per level, e.g. `level3: "、"`.
+    pub numbering: std::collections::BTreeMap<crate::model::Level, String>,
+}
+
 /// What a rule sees of one document.
 pub struct Context<'a> {
     pub doc: &'a Document,
+    pub settings: &'a Settings,
     words: &'a substitution::WordIndex,
     word_hits: OnceCell<Vec<substitution::WordHit>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(doc: &'a Document, rules: &'a RuleSet) -> Self {
+    pub fn new(doc: &'a Document, rules: &'a RuleSet, settings: &'a Settings) -> Self {
         Context {
             doc,
+            settings,
             words: &rules.words,
             word_hits: OnceCell::new(),
         }

@@ -207,7 +207,12 @@ impl Numbering {
                 }
                 Level::L2 | Level::L4 => (!delimiter.is_empty(), heading.delimiter, String::new()),
                 level => {
-                    let expected = self.expect.get(&level).map_or("", String::as_str);
+                    let expected = ctx
+                        .settings
+                        .numbering
+                        .get(&level)
+                        .or(self.expect.get(&level))
+                        .map_or("", String::as_str);
                     (
                         delimiter != expected,
                         heading.delimiter,
