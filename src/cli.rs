@@ -40,6 +40,14 @@ enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
     },
+    /// 生成审核用的 HTML 报告：原文上标出每个问题，可按级别和规则筛选
+    Report {
+        /// 报告写到这个文件
+        #[arg(long, value_name = "OUT.html")]
+        html: PathBuf,
+        #[command(flatten)]
+        check: CheckArgs,
+    },
     /// 在当前目录写一个带注释的 gwlint.yaml
     Init,
     /// 显示某个文件的生效设置（配置文件、启用的规则、级别调整、文种和日期）
@@ -135,6 +143,7 @@ enum Format {
     Sarif,
     Github,
     Junit,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,6 +192,11 @@ fn init() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Report { html, mut check } => {
+            check.format = Format::Html;
+            check.output_file = Some(html);
+            check::run(check)
+        }
         Command::Init => init(),
         Command::Config {
             path,

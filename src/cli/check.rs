@@ -499,6 +499,7 @@ fn render(
         Format::Sarif => report::sarif::render(files, rules),
         Format::Github => report::github::render(files, rules),
         Format::Junit => report::junit::render(files, rules),
+        Format::Html => report::html::render(files, rules),
     }
 }
 
