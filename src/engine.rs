@@ -89,11 +89,7 @@ pub enum CheckError {
 impl CheckError {
     pub fn path(&self) -> &Path {
         match self {
-            CheckError::Source(
-                SourceError::Io { path, .. }
-                | SourceError::Binary { path, .. }
-                | SourceError::Encoding { path, .. },
-            ) => path,
+            CheckError::Source(error) => error.path(),
             CheckError::Panic { path, .. } => path,
         }
     }
@@ -208,13 +204,13 @@ pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
 }
 
 /// File extensions gwlint reads when it walks a folder.
-pub const EXTENSIONS: &[&str] = &["txt", "md"];
+pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
     #[error("{0}: 路径不存在")]
     Missing(PathBuf),
-    #[error("{0}: 目录中没有可检查的文件（.txt、.md）")]
+    #[error("{0}: 目录中没有可检查的文件（.txt、.md、.docx）")]
     Empty(PathBuf),
     #[error("遍历目录出错：{0}")]
     Walk(#[from] ignore::Error),

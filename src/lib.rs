@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod docx;
 pub mod engine;
 pub mod fix;
 pub mod model;

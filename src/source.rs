@@ -13,6 +13,8 @@ pub enum Encoding {
     Utf16Le,
     Utf16Be,
     Gb18030,
+    /// Text extracted from a Word .docx package; never written back.
+    Docx,
 }
 
 impl Encoding {
@@ -23,6 +25,7 @@ impl Encoding {
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
             Encoding::Gb18030 => "gb18030",
+            Encoding::Docx => "docx",
         }
     }
 
@@ -40,6 +43,9 @@ impl Encoding {
                 .flat_map(u16::to_be_bytes)
                 .collect(),
             Encoding::Gb18030 => GB18030.encode(text).0.into_owned(),
+            // A .docx is never rewritten from its extracted text (`--fix` refuses it); this
+            // only serves `--diff`-like views of the text.
+            Encoding::Docx => text.as_bytes().to_vec(),
         }
     }
 }
@@ -89,6 +95,23 @@ pub enum SourceError {
         "{path}: 无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK（第 {offset} 字节处解码失败）"
     )]
     Encoding { path: PathBuf, offset: usize },
+    #[error("{path}: {source}")]
+    Docx {
+        path: PathBuf,
+        #[source]
+        source: crate::docx::DocxError,
+    },
+}
+
+impl SourceError {
+    pub fn path(&self) -> &Path {
+        match self {
+            SourceError::Io { path, .. }
+            | SourceError::Binary { path, .. }
+            | SourceError::Encoding { path, .. }
+            | SourceError::Docx { path, .. } => path,
+        }
+    }
 }
 
 /// One document's text as gwlint reads it. The text keeps the file's own line endings so that
@@ -99,6 +122,8 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     pub line_ending: LineEnding,
+    /// For a .docx: where each line of `text` comes from in the XML.
+    pub docx: Option<std::sync::Arc<crate::docx::DocxText>>,
 }
 
 impl SourceFile {
@@ -111,6 +136,19 @@ impl SourceFile {
     }
 
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, SourceError> {
+        if is_docx_path(path) || crate::docx::is_zip(bytes) {
+            let docx = crate::docx::extract(bytes).map_err(|source| SourceError::Docx {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            return Ok(SourceFile {
+                path: path.to_path_buf(),
+                text: docx.text.clone(),
+                encoding: Encoding::Docx,
+                line_ending: LineEnding::Lf,
+                docx: Some(std::sync::Arc::new(docx)),
+            });
+        }
         let (text, encoding) = decode(bytes).map_err(|failure| match failure {
             DecodeFailure::Binary(offset) => SourceError::Binary {
                 path: path.to_path_buf(),
@@ -126,8 +164,15 @@ impl SourceFile {
             line_ending: LineEnding::detect(&text),
             text,
             encoding,
+            docx: None,
         })
     }
+}
+
+pub fn is_docx_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
 }
 
 enum DecodeFailure {
