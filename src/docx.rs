@@ -140,7 +140,7 @@ pub fn read(path: &Path) -> Result<DocxText, DocxError> {
     extract(&bytes)
 }
 
-fn local<'a>(name: &'a [u8]) -> &'a [u8] {
+fn local(name: &[u8]) -> &[u8] {
     name.rsplit(|b| *b == b':').next().unwrap_or(name)
 }
 

@@ -107,7 +107,7 @@ fn line(pair: Pair<Rule>) -> Line {
         Rule::portal_line => LineKind::Portal,
         Rule::glossary_heading => LineKind::GlossaryHeading,
         Rule::docnum_line => inner
-            .find(|p| p.as_rule() == Rule::docnum)
+            .find(|p| matches!(p.as_rule(), Rule::docnum | Rule::order_number))
             .map_or(LineKind::Text, |p| LineKind::DocNumber(span_of(&p))),
         Rule::heading => heading_token(inner).map_or(LineKind::Text, LineKind::Heading),
         Rule::circled_item => inner

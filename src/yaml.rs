@@ -67,25 +67,28 @@ impl YamlError {
 /// serde_yaml places errors inside a mapping at the mapping's start; the field or text the
 /// message quotes (`colour`, “([”) is looked for after it, to point at the very line.
 fn refine_offset(yaml: &str, offset: usize, message: &str) -> usize {
-    let quoted = |open: char, close: char| {
-        message
-            .split(open)
-            .skip(1)
-            .filter_map(move |rest| rest.split_once(close).map(|(q, _)| q))
-            .collect::<Vec<_>>()
-    };
+    // The text between each pair of quotes: `…` (one mark for both ends) and “…”.
+    let backticked = message.split('`').skip(1).step_by(2);
+    let curly = message
+        .split('“')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('”').map(|(q, _)| q));
     let item_end = yaml[offset..]
         .find("\n- ")
         .map_or(yaml.len(), |e| offset + e);
-    quoted('`', '`')
-        .into_iter()
-        .chain(quoted('“', '”'))
+    backticked
+        .chain(curly)
         .filter(|needle| !needle.is_empty())
         .find_map(|needle| yaml[offset..item_end].find(needle))
         .map_or(offset, |found| offset + found)
 }
 
 fn translate(message: &str) -> String {
+    // serde_yaml appends " at line N column M"; the miette label shows the place instead.
+    let message = match message.find(" at line ") {
+        Some(at) => &message[..at],
+        None => message,
+    };
     message
         .replace("unknown field", "未知字段")
         .replace("missing field", "缺少字段")

@@ -194,7 +194,6 @@ fn folder_without_documents_is_an_error_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("attachments");
     write(&folder, "scan.pdf", b"%PDF-1.4");
-    write(&folder, "notes.docx", b"PK\x03\x04");
     write(&folder, "sub/data.csv", "a,b\n");
     let output = run(&["check", s(&folder)]);
     assert_eq!(code(&output), 2);
@@ -616,15 +615,11 @@ fn pack_with_a_bad_regex() {
 fn pack_with_an_unknown_field() {
     let yaml = GOOD_PACK.replace("  explain: |", "  colour: red\n  explain: |");
     assert_eq!(yaml.lines().nth(6), Some("  colour: red"));
-    // FIXME: the error should point at line 7, where `colour:` is; it points at line 2, the
-    // start of the rule (`- id: …`). `refine_offset` in src/rules/load.rs looks for the field
-    // name quoted in backticks, but `split('`')` has already removed the backticks, so the
-    // search never finds it. The reason also keeps serde's English tail ("at line 2 column 3")
-    // and lists only the kind's own fields as the accepted ones.
+    // The reason lists only the kind's own fields as the accepted ones (serde's flatten).
     assert_pack_error(
         "unknown-field.yaml",
         &yaml,
-        2,
+        7,
         &["规则文件", "未知字段", "colour"],
     );
 }
@@ -651,11 +646,7 @@ fn pack_that_duplicates_its_own_id() {
     let yaml = format!("{GOOD_PACK}\n{second}\n");
     // The second `- id:` line: comment, 10 lines of rule, a blank line.
     assert_eq!(yaml.lines().nth(12), Some("- id: house/colloquial-we"));
-    // FIXME: the error should point at line 13, the second (offending) definition; it points
-    // at line 2, the first one, because `id_offset` in src/rules/load.rs returns the first
-    // `id: <id>` line of the file. (The unit test `duplicate_id_points_at_the_second` in
-    // load.rs asserts line 2 too, which is the first rule of its pack, not the second.)
-    assert_pack_error("twice.yaml", &yaml, 2, &["house/colloquial-we", "重复"]);
+    assert_pack_error("twice.yaml", &yaml, 13, &["house/colloquial-we", "重复"]);
 }
 
 #[test]

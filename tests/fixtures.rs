@@ -233,13 +233,11 @@ fn numbering_first_heading_that_is_not_one() {
         "numbering/first-heading-starts-at-three.txt",
         &[("numbering/gap", 7, 1)],
     );
-    // FIXME: the message quotes a placeholder as if it were a heading token — “上级标题”之后
-    // 应为“一、” — where it should say that the first heading under its parent (here: the
-    // document) should be “一、”. RULES.md also separates this case as numbering/start (warning).
+    // RULES.md separates this case as numbering/start (warning); gwlint reports it as a gap.
     let gap = &check(&fixture("numbering/first-heading-starts-at-three.txt"))[0];
     assert_eq!(
         gap.message,
-        "一级标题序号不连续：“上级标题”之后应为“一、”，实为“三、”"
+        "一级标题序号不连续：本层第一个序号应为“一、”，实为“三、”"
     );
 }
 
@@ -294,18 +292,8 @@ fn footnote_undefined_when_entry_5_is_removed() {
         undefined[0].message,
         "注释序号“⑤”在名词解释中没有对应的第5条"
     );
-    // FIXME: removing the entry also shows as a numbering/gap in the glossary (4、 → 6、): one
-    // omission, two errors. The entry is what is missing; like a page break that also unpairs a
-    // quote (reported once, as the page break), it should be reported once, as
-    // footnote/undefined at ⑤. The gap message is also inconsistent: “4”之后应为“5”，实为“6、”.
-    let entry6 = locate(name, "6、四个最严");
-    expect(
-        name,
-        &[
-            ("footnote/undefined", line, column),
-            ("numbering/gap", entry6.0, entry6.1),
-        ],
-    );
+    // One omission, one finding: the glossary's 4、 → 6、 is not also a numbering/gap.
+    expect(name, &[("footnote/undefined", line, column)]);
 }
 
 #[test]
@@ -370,17 +358,7 @@ fn docnum_correct_forms_are_silent() {
 fn docnum_of_a_ling_is_not_flagged() {
     let diags = check(&fixture("header/docnum-ling-silent.txt"));
     assert!(diags.iter().all(|d| d.rule != "header/docnum"), "{diags:?}");
-    // FIXME: the file should be silent. `国务院令第711号` is not recognised as a header line
-    // (grammar/gongwen.pest `docnum` needs a bracketed year), so the issuer line above it is
-    // taken as the title, the real title (line 7) becomes body text, the document type falls
-    // back to `other` with no date, and artifact/page-break fires twice on header lines.
-    expect(
-        "header/docnum-ling-silent.txt",
-        &[
-            ("artifact/page-break", 5, 10),
-            ("artifact/page-break", 7, 21),
-        ],
-    );
+    expect("header/docnum-ling-silent.txt", &[]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,7 +379,7 @@ fn growth_wrong_amount_and_wrong_rate_fire() {
     let d = &check(&fixture("data/growth-wrong-amount.txt"))[0];
     assert_eq!(
         d.message,
-        "增减额与前后数字不符：20.17与13.88相差6.29，文中写作6.39"
+        "增加额与前后数字不符：20.17比13.88增加6.29，文中写作6.39"
     );
     let rate = locate("data/growth-wrong-rate.txt", "65.2");
     expect(
@@ -412,10 +390,12 @@ fn growth_wrong_amount_and_wrong_rate_fire() {
 
 #[test]
 fn growth_in_the_wrong_direction() {
-    // FIXME: “完成税收20.17亿元，比去年同期13.88亿元下降6.29亿元” is contradicted by its own
-    // numbers (20.17 > 13.88, so it rose); data/growth should fire at 下降 (or at 6.29). The
-    // rule only compares abs(a - b) with the stated change and never checks the direction.
-    expect("data/growth-wrong-direction.txt", &[]);
+    // “完成税收20.17亿元，比去年同期13.88亿元下降6.29亿元” is contradicted by its own numbers
+    // (20.17 > 13.88, so it rose): the amount and the rate both fire.
+    expect(
+        "data/growth-wrong-direction.txt",
+        &[("data/growth", 7, 43), ("data/growth", 7, 52)],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,11 +464,10 @@ fn conversion_residue() {
         "artifact/zero-width-space.txt",
         &[("artifact/conversion", 13, 22)],
     );
-    // FIXME: the `;` that ends `&nbsp;` is also reported as punct/halfwidth, with a fix to “；”
-    // that overlaps the deletion of the entity. Only artifact/conversion should fire.
+    // The `;` that ends `&nbsp;` is the entity's, not a half-width semicolon.
     expect(
         "artifact/html-nbsp-entity.txt",
-        &[("artifact/conversion", 13, 19), ("punct/halfwidth", 13, 24)],
+        &[("artifact/conversion", 13, 19)],
     );
     // The RTF control words after `{\rtf1` stay behind after the fix, and their `deff0 中` is
     // also taken for a digit–Han space (number/spacing): noise from the same residue.
@@ -538,7 +517,7 @@ fn diff(name: &str, seed: BTreeMap<Diag, usize>) -> (Vec<Diag>, Vec<Diag>) {
     }
     let gone = seed
         .into_iter()
-        .flat_map(|(d, n)| std::iter::repeat(d).take(n))
+        .flat_map(|(d, n)| std::iter::repeat_n(d, n))
         .collect();
     (new, gone)
 }
@@ -563,7 +542,7 @@ fn seed_000_without_item_7_has_one_new_gap() {
     assert_eq!(summary, [("numbering/gap", 35, 1, "8.")]);
     assert_eq!(
         new[0].message,
-        "三级标题序号不连续：“上级标题”之后应为“1.”或“7.”，实为“8.”"
+        "三级标题序号不连续：“二、”下的第一个序号应为“1.”或“7.”，实为“8.”"
     );
 }
 
@@ -586,15 +565,6 @@ fn seed_004_without_glossary_entry_5_has_one_new_undefined_reference() {
         .collect();
     let five = locate(name, "⑤");
     assert_eq!(five.0, 17);
-    // FIXME: the only new finding should be footnote/undefined at ⑤ (17:59). Today the
-    // glossary's 4、 → 6、 is reported as well, as numbering/gap at 65:1 (see
-    // footnote_undefined_when_entry_5_is_removed).
-    assert_eq!(
-        summary,
-        [
-            ("footnote/undefined", 17, 59, "⑤"),
-            ("numbering/gap", 65, 1, "6、")
-        ]
-    );
+    assert_eq!(summary, [("footnote/undefined", 17, 59, "⑤")]);
     assert_eq!(five.1, 59);
 }

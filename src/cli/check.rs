@@ -17,8 +17,8 @@ use crate::yaml::YamlError;
 
 const STDIN: &str = "-";
 
-fn fail_yaml(error: Box<YamlError>) -> i32 {
-    eprintln!("{:?}", miette::Report::new(*error));
+fn fail_yaml(error: YamlError) -> i32 {
+    eprintln!("{:?}", miette::Report::new(error));
     EXIT_ERROR
 }
 
@@ -69,7 +69,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
     };
     let mut configs = match Configs::new(args.config.as_deref(), args.isolated) {
         Ok(configs) => configs,
-        Err(error) => return fail_yaml(error),
+        Err(error) => return fail_yaml(*error),
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -120,7 +120,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
                 per_file.push((file.clone(), Some(config.path.clone())));
             }
             Ok(None) => per_file.push((file.clone(), None)),
-            Err(error) => return fail_yaml(error),
+            Err(error) => return fail_yaml(*error),
         }
     }
     let mut rule_dirs = args.rule_dirs.clone();
@@ -134,7 +134,7 @@ pub(super) fn run(args: CheckArgs) -> i32 {
     with_rules(&rule_dirs, |rules| {
         for config in configs.cache.configs() {
             if let Err(error) = config.validate(rules) {
-                return fail_yaml(error);
+                return fail_yaml(*error);
             }
         }
         let unknown: Vec<&String> = cli
@@ -538,7 +538,7 @@ pub(super) fn show_settings(
 ) -> i32 {
     let mut configs = match Configs::new(config, isolated) {
         Ok(configs) => configs,
-        Err(error) => return fail_yaml(error),
+        Err(error) => return fail_yaml(*error),
     };
     // A folder stands for any file in it.
     let probe = if file.is_dir() {
@@ -548,7 +548,7 @@ pub(super) fn show_settings(
     };
     let found = match configs.for_file(&probe) {
         Ok(found) => found,
-        Err(error) => return fail_yaml(error),
+        Err(error) => return fail_yaml(*error),
     };
     let mut dirs = rule_dirs.to_vec();
     if let Some(config) = found {

@@ -27,6 +27,9 @@ struct CheckSpec {
     /// The capture group to report; the whole match by default.
     #[serde(default)]
     span: Option<String>,
+    /// Only when this capture group took part in the match (`增长` vs `下降`).
+    #[serde(default)]
+    when: Option<String>,
     #[serde(default)]
     message: Option<Template>,
 }
@@ -36,6 +39,7 @@ struct Equation {
     right: Expr,
     source: String,
     span: Option<String>,
+    when: Option<String>,
     message: Option<Template>,
 }
 
@@ -61,6 +65,7 @@ impl Arithmetic {
                 .into_iter()
                 .chain(right.vars())
                 .chain(check.span.as_deref())
+                .chain(check.when.as_deref())
             {
                 if !names.contains(&var) {
                     return Err(format!("规则 {}：“{var}”不是正则表达式中的捕获组", meta.id));
@@ -71,6 +76,7 @@ impl Arithmetic {
                 right,
                 source: check.assert,
                 span: check.span,
+                when: check.when,
                 message: check.message,
             });
         }
@@ -97,6 +103,13 @@ impl Check for Arithmetic {
                     .filter_map(|name| Some((name, Stated::parse(captures.name(name)?.as_str())?)))
                     .collect();
                 for equation in &self.equations {
+                    if equation
+                        .when
+                        .as_deref()
+                        .is_some_and(|g| captures.name(g).is_none())
+                    {
+                        continue;
+                    }
                     let (Some(left), Some(right)) =
                         (equation.left.eval(&values), equation.right.eval(&values))
                     else {

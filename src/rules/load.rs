@@ -191,13 +191,14 @@ impl RuleSet {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
                     let reason =
                         format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
-                    return Err(YamlError::new(
-                        WHAT,
-                        &file,
-                        &yaml,
-                        reason,
-                        id_offset(&yaml, rule.meta.id),
-                    ));
+                    // Within one pack the second definition is the offending one.
+                    let offsets = id_offsets(&yaml, rule.meta.id);
+                    let at = if first == file {
+                        offsets.last()
+                    } else {
+                        offsets.first()
+                    };
+                    return Err(YamlError::new(WHAT, &file, &yaml, reason, at.copied()));
                 }
                 rules.push(rule);
             }
@@ -271,15 +272,22 @@ fn load_pack(
 
 /// Where `id: <id>` stands in the pack, so that errors found after parsing point at the rule.
 fn id_offset(yaml: &str, id: &str) -> Option<usize> {
-    yaml.match_indices(id).map(|(at, _)| at).find(|&at| {
-        let line_start = yaml[..at].rfind('\n').map_or(0, |n| n + 1);
-        yaml[line_start..at]
-            .trim_start_matches([' ', '-'])
-            .trim_end()
-            .trim_end_matches(['\'', '"'])
-            .trim_end()
-            == "id:"
-    })
+    id_offsets(yaml, id).first().copied()
+}
+
+fn id_offsets(yaml: &str, id: &str) -> Vec<usize> {
+    yaml.match_indices(id)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let line_start = yaml[..at].rfind('\n').map_or(0, |n| n + 1);
+            yaml[line_start..at]
+                .trim_start_matches([' ', '-'])
+                .trim_end()
+                .trim_end_matches(['\'', '"'])
+                .trim_end()
+                == "id:"
+        })
+        .collect()
 }
 
 fn valid_id(id: &str) -> bool {
@@ -394,7 +402,8 @@ mod tests {
     fn unknown_field_is_rejected() {
         let error = load(&GOOD.replace("  explain:", "  colour: red\n  explain:")).unwrap_err();
         assert!(error.reason.contains("colour"), "{}", error.reason);
-        assert!(error.line().is_some());
+        assert!(!error.reason.contains("at line"), "{}", error.reason);
+        assert_eq!(error.line(), Some(7));
     }
 
     #[test]
@@ -402,7 +411,7 @@ mod tests {
         let twice = format!("{GOOD}{}", GOOD.trim_start_matches('\n'));
         let error = load(&twice).unwrap_err();
         assert!(error.reason.contains("重复"), "{}", error.reason);
-        assert_eq!(error.line(), Some(2));
+        assert_eq!(error.line(), Some(11));
     }
 
     #[test]

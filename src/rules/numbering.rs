@@ -145,48 +145,18 @@ impl Numbering {
                 Some(match name {
                     "actual" => Cow::Borrowed(doc.slice(heading.token)),
                     "expected" => Cow::Owned(expected.join("”或“")),
-                    "previous" => {
-                        Cow::Owned(previous_token.clone().unwrap_or_else(|| "上级标题".into()))
-                    }
+                    "after" => Cow::Owned(match (&previous_token, parent) {
+                        (Some(token), _) => format!("“{token}”之后"),
+                        (None, Some(p)) => {
+                            format!("“{}”下的第一个序号", doc.slice(headings[p].token))
+                        }
+                        (None, None) => "本层第一个序号".to_string(),
+                    }),
                     "level" => Cow::Borrowed(level_name(heading.level)),
                     _ => return None,
                 })
             };
             sink.report(heading.token, vars, None);
-        }
-        self.glossary_sequence(doc, sink);
-    }
-
-    /// 名词解释 entries are numbered 1, 2, 3… too.
-    fn glossary_sequence(&self, doc: &Document, sink: &mut Sink) {
-        let Some(glossary) = &doc.glossary else {
-            return;
-        };
-        let mut seen = HashSet::new();
-        let mut previous: Option<u32> = None;
-        for entry in &glossary.entries {
-            let duplicate = !seen.insert(entry.number);
-            let expected = previous.map_or(1, |p| p + 1);
-            let report = match self.check {
-                NumberingCheck::Duplicate => duplicate,
-                _ => !duplicate && entry.number != expected,
-            };
-            if report {
-                let token = doc.slice(entry.token);
-                let vars = |name: &str| -> Option<Cow<str>> {
-                    Some(match name {
-                        "actual" => Cow::Borrowed(token),
-                        "expected" => Cow::Owned(expected.to_string()),
-                        "previous" => {
-                            Cow::Owned(previous.map_or("名词解释标题".into(), |p| p.to_string()))
-                        }
-                        "level" => Cow::Borrowed("名词解释条目"),
-                        _ => return None,
-                    })
-                };
-                sink.report(entry.token, vars, None);
-            }
-            previous = Some(entry.number);
         }
     }
 
@@ -377,9 +347,10 @@ mod tests {
     }
 
     #[test]
-    fn glossary_entries_are_a_sequence() {
-        let text = "标题\n正文①②。\n名词解释\n1、甲:定义\n3、乙:定义\n";
-        assert_eq!(run("gap", "", text), ["3、|2||"]);
+    fn glossary_entries_are_left_to_the_footnote_rules() {
+        // A missing entry is footnote/undefined's to report, not a heading gap.
+        let text = "标题\n正文①②③。\n名词解释\n1、甲:定义\n3、丙:定义\n";
+        assert!(run("gap", "", text).is_empty());
     }
 
     #[test]

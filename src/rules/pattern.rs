@@ -188,6 +188,16 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
     if left.contains("//") || left.contains('@') || left.contains("www.") {
         return false;
     }
+    // `left` runs backwards: `&nbsp;` ends an HTML entity, which artifact/conversion reports.
+    let entity = left.find('&').is_some_and(|amp| {
+        amp > 0
+            && left[..amp]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '#')
+    });
+    if &text[start..end] == ";" && entity {
+        return false;
+    }
     let right_has_cjk = after
         .chars()
         .take_while(|c| !c.is_whitespace())
@@ -221,5 +231,6 @@ mod tests {
         assert!(!chinese("见 https://example.gov.cn/a,b 页面"));
         assert!(!chinese("He said, hello"));
         assert!(!chinese("E-SPORTS JOY, 2021"));
+        assert!(!chinese("加强&nbsp;基层治理"));
     }
 }
