@@ -48,6 +48,16 @@ enum Command {
         #[command(flatten)]
         check: CheckArgs,
     },
+    /// 把检查结果作为 Word 批注写入 .docx 的副本（原文件不变）
+    Annotate {
+        /// 要检查的 .docx
+        input: PathBuf,
+        /// 加了批注的副本写到这里
+        #[arg(short, long, value_name = "OUT.docx")]
+        output: PathBuf,
+        #[command(flatten)]
+        check: CheckArgs,
+    },
     /// 在当前目录写一个带注释的 gwlint.yaml
     Init,
     /// 显示某个文件的生效设置（配置文件、启用的规则、级别调整、文种和日期）
@@ -196,6 +206,14 @@ pub fn run(cli: Cli) -> i32 {
             check.format = Format::Html;
             check.output_file = Some(html);
             check::run(check)
+        }
+        Command::Annotate {
+            input,
+            output,
+            mut check,
+        } => {
+            check.paths = vec![input.clone()];
+            check::annotate(check, &input, &output)
         }
         Command::Init => init(),
         Command::Config {

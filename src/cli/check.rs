@@ -59,14 +59,73 @@ impl Configs {
     }
 }
 
-pub(super) fn run(args: CheckArgs) -> i32 {
-    let cli = CliSettings {
+/// `gwlint annotate`: check one .docx and write a copy with the findings as Word comments.
+pub(super) fn annotate(args: CheckArgs, input: &Path, output: &Path) -> i32 {
+    if !crate::source::is_docx_path(input) {
+        eprintln!("gwlint: {}: 只能为 .docx 文件加批注", input.display());
+        return EXIT_ERROR;
+    }
+    if args.fix || args.diff {
+        eprintln!("gwlint: annotate 不修改文档：--fix/--diff 不适用于 .docx");
+        return EXIT_ERROR;
+    }
+    let mut configs = match Configs::new(args.config.as_deref(), args.isolated) {
+        Ok(configs) => configs,
+        Err(error) => return fail_yaml(*error),
+    };
+    let config = match configs.for_file(input) {
+        Ok(config) => config.map(|c| c.path.clone()),
+        Err(error) => return fail_yaml(*error),
+    };
+    let cli = cli_settings(&args);
+    let config = config.and_then(|p| configs.cache.configs().find(|c| c.path == p));
+    let mut rule_dirs = args.rule_dirs.clone();
+    rule_dirs.extend(config.map(Config::rule_dirs).unwrap_or_default());
+    let options = options_for(config, input, &cli);
+    with_rules(&rule_dirs, |rules| {
+        let source = match SourceFile::read(input) {
+            Ok(source) => source,
+            Err(error) => {
+                eprintln!("gwlint: {error}");
+                return EXIT_ERROR;
+            }
+        };
+        let result = match check_source(rules, &options, source) {
+            Ok(result) => result,
+            Err(error) => {
+                eprintln!("gwlint: {error}");
+                return EXIT_ERROR;
+            }
+        };
+        match crate::annotate::annotate(input, output, &result) {
+            Ok(count) => {
+                let skipped = result.diagnostics.len() - count;
+                eprintln!("已写入 {}：{count} 条批注", output.display());
+                if skipped > 0 {
+                    eprintln!("另有 {skipped} 个问题位于脚注中，Word 不支持在脚注中加批注，未写入");
+                }
+                EXIT_CLEAN
+            }
+            Err(error) => {
+                eprintln!("gwlint: {}: {error}", input.display());
+                EXIT_ERROR
+            }
+        }
+    })
+}
+
+fn cli_settings(args: &CheckArgs) -> CliSettings {
+    CliSettings {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         doc_type: args.doc_type,
         date: args.date,
-    };
+    }
+}
+
+pub(super) fn run(args: CheckArgs) -> i32 {
+    let cli = cli_settings(&args);
     let mut configs = match Configs::new(args.config.as_deref(), args.isolated) {
         Ok(configs) => configs,
         Err(error) => return fail_yaml(*error),
@@ -259,6 +318,14 @@ fn fix_all(
             .diagnostics
             .iter()
             .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= min));
+        if fixable && file.source.encoding == crate::source::Encoding::Docx {
+            outcome.notes.push(format!(
+                "{}：不支持对 .docx 使用 --fix 或 --diff；可用 gwlint annotate 生成带批注的副本",
+                file.source.path.display()
+            ));
+            out.push(file);
+            continue;
+        }
         if !fixable {
             out.push(file);
             continue;
