@@ -135,7 +135,7 @@ struct CheckArgs {
     #[arg(long, short)]
     quiet: bool,
     /// 把报告写到文件而不是标准输出
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// 显示某个文件的生效设置后退出
     #[arg(long)]
