@@ -114,6 +114,15 @@ pub fn check_document(
     };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    let unused = active.iter().find(|r| r.meta.kind == "suppression");
+    let report_unused = unused.map(|rule| move |span, fix| rule.diagnostic(span, Some(fix)));
+    crate::suppression::apply(
+        &doc.text,
+        &mut diagnostics,
+        report_unused
+            .as_ref()
+            .map(|f| f as &dyn Fn(_, _) -> Diagnostic),
+    );
     diagnostics
 }
 
@@ -200,7 +209,19 @@ pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
 /// One rule alone on `text`, whether or not it is on by default: how rule examples run.
 pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
-    check_document(rules, &[rule], &doc, &Settings::default())
+    if rule.meta.kind != "suppression" {
+        return check_document(rules, &[rule], &doc, &Settings::default());
+    }
+    // Whether a suppression is used depends on what the other rules find.
+    let mut active: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| r.meta.default_enabled)
+        .collect();
+    active.push(rule);
+    let mut found = check_document(rules, &active, &doc, &Settings::default());
+    found.retain(|d| d.rule == rule.id());
+    found
 }
 
 /// File extensions gwlint reads when it walks a folder.

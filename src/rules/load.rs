@@ -60,6 +60,7 @@ enum KindSpec {
     Footnotes(footnotes::Spec),
     Arithmetic(arithmetic::Spec),
     Metric(metric::Spec),
+    Suppression(suppression::Spec),
 }
 
 impl KindSpec {
@@ -74,6 +75,7 @@ impl KindSpec {
             KindSpec::Footnotes(_) => "footnotes",
             KindSpec::Arithmetic(_) => "arithmetic",
             KindSpec::Metric(_) => "metric",
+            KindSpec::Suppression(_) => "suppression",
         }
     }
 }
@@ -342,6 +344,7 @@ fn compile(
         KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+        KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
         return Err(format!(

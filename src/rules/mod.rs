@@ -12,6 +12,7 @@ mod pattern;
 mod require;
 mod scope;
 mod substitution;
+mod suppression;
 pub mod template;
 
 use std::borrow::Cow;
@@ -237,6 +238,13 @@ impl Rule {
             }
         }
         true
+    }
+
+    /// A diagnostic of this rule with its own message and help (no placeholders filled).
+    pub fn diagnostic(&self, span: Span, fix: Option<Fix>) -> Diagnostic {
+        let mut sink = Sink::new(&self.meta);
+        sink.report(span, |_| None, fix);
+        sink.diagnostics.pop().expect("one diagnostic")
     }
 
     pub fn run(&self, ctx: &Context) -> Vec<Diagnostic> {
