@@ -1,8 +1,720 @@
-//! `--format sarif`: not yet written (a helper is on it).
+//! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, VS Code's SARIF
+//! viewer). One run; the driver lists metadata for every rule that has a result; columns count
+//! Unicode code points (`columnKind: unicodeCodePoints`), like the JSON report's.
+//!
+//! The output structs are this module's own, plain serde, and carry only what gwlint knows.
+//! Byte offsets are given only where they index the file on disk (UTF-8, with or without BOM);
+//! SARIF fixes are given only for files `--fix` could write (not for .docx text).
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
 use crate::engine::FileResult;
-use crate::rules::RuleSet;
+use crate::rules::{RuleMeta, RuleSet};
+use crate::source::{Encoding, LineIndex, SourceFile};
 
-pub fn render(_files: &[FileResult], _rules: &RuleSet) -> String {
-    String::new()
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SARIF_VERSION: &str = "2.1.0";
+/// The key under which results carry gwlint's content fingerprint.
+pub const FINGERPRINT_KEY: &str = "gwlint/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    artifacts: Vec<Artifact>,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+    rules: Vec<Descriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Multiformat>,
+    default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<DescriptorProperties>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Multiformat {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct DescriptorProperties {
+    kind: &'static str,
+    /// The rule's category, as SARIF tags.
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mime_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'static str>,
+}
+
+#[derive(Clone, Serialize)]
+struct ArtifactLocation {
+    uri: String,
+    index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation,
+    region: Region<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Snippet<'a>>,
+}
+
+#[derive(Serialize)]
+struct Snippet<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: [ArtifactChange<'a>; 1],
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region<'a>,
+    inserted_content: Snippet<'a>,
+}
+
+pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
+    // Rules with at least one result, sorted by id; `ruleIndex` points into this list.
+    let ids: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .map(|d| d.rule)
+        .collect();
+    let index_of: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let descriptors = ids
+        .iter()
+        .map(|id| descriptor(id, rules.get(id).map(|r| &r.meta), files))
+        .collect();
+
+    let artifacts: Vec<Artifact> = files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| Artifact {
+            location: ArtifactLocation {
+                uri: artifact_uri(&file.source.path),
+                index,
+            },
+            mime_type: mime_type(&file.source),
+            encoding: charset(file.source.encoding),
+        })
+        .collect();
+
+    let mut results = Vec::new();
+    for (file, artifact) in files.iter().zip(&artifacts) {
+        let text = file.document.text.as_str();
+        let index = LineIndex::new(text);
+        let positions = Positions {
+            text,
+            index: &index,
+            byte_base: byte_base(file.source.encoding),
+        };
+        let mut occurrences: BTreeMap<(&str, String), usize> = BTreeMap::new();
+        for d in &file.diagnostics {
+            let content = crate::baseline::fingerprint(text, d);
+            let occurrence = occurrences.entry((d.rule, content.clone())).or_insert(0);
+            *occurrence += 1;
+            let location = &artifact.location;
+            results.push(SarifResult {
+                rule_id: d.rule,
+                rule_index: index_of[d.rule],
+                level: level(d.severity),
+                message: Text {
+                    text: message(d, rules),
+                },
+                locations: [Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: location.clone(),
+                        region: positions.region(d.span, true),
+                    },
+                }],
+                partial_fingerprints: BTreeMap::from([(
+                    FINGERPRINT_KEY,
+                    format!("{content}:{occurrence}"),
+                )]),
+                fixes: match &d.fix {
+                    Some(fix) if file.source.encoding != Encoding::Docx => {
+                        vec![sarif_fix(&positions, location, d, fix)]
+                    }
+                    _ => Vec::new(),
+                },
+            });
+        }
+    }
+
+    let log = Log {
+        schema: SCHEMA,
+        version: SARIF_VERSION,
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "gwlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: information_uri(),
+                    rules: descriptors,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            artifacts,
+            results,
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF report");
+    out.push('\n');
+    out
+}
+
+/// The project's home page, when Cargo.toml names one (SARIF wants an absolute URI or nothing).
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|uri| uri.starts_with("https://") || uri.starts_with("http://"))
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The help line a rule's metadata shows: only one without placeholders makes sense there.
+fn rule_help(meta: &RuleMeta) -> Option<&str> {
+    meta.help
+        .as_ref()
+        .filter(|help| help.placeholders().next().is_none())
+        .map(|help| help.source().trim())
+        .filter(|help| !help.is_empty())
+}
+
+/// The diagnostic's message, with its own help on a second line when that says more than the
+/// rule's help (e.g. names the exact correction).
+fn message(d: &Diagnostic, rules: &RuleSet) -> String {
+    let generic = rules.get(d.rule).and_then(|rule| rule_help(&rule.meta));
+    match d.help.as_deref().map(str::trim) {
+        Some(help) if !help.is_empty() && Some(help) != generic => {
+            format!("{}\n{help}", d.message)
+        }
+        _ => d.message.clone(),
+    }
+}
+
+/// Line/column positions (and byte positions, where they index the file) of spans in one text.
+struct Positions<'t, 'i> {
+    text: &'t str,
+    index: &'i LineIndex,
+    /// Where the decoded text starts in the file's bytes, when those bytes are UTF-8.
+    byte_base: Option<usize>,
+}
+
+impl<'t> Positions<'t, '_> {
+    fn region(&self, span: Span, snippet: bool) -> Region<'t> {
+        let start = self.index.line_col(self.text, span.start);
+        let end = self.index.line_col(self.text, span.end);
+        Region {
+            start_line: start.line,
+            start_column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            byte_offset: self.byte_base.map(|base| base + span.start),
+            byte_length: self.byte_base.map(|_| span.len()),
+            snippet: snippet.then(|| Snippet {
+                text: span.text(self.text),
+            }),
+        }
+    }
+}
+
+fn byte_base(encoding: Encoding) -> Option<usize> {
+    match encoding {
+        Encoding::Utf8 => Some(0),
+        Encoding::Utf8Bom => Some(3),
+        _ => None,
+    }
+}
+
+fn sarif_fix<'a>(
+    positions: &Positions<'a, '_>,
+    location: &ArtifactLocation,
+    d: &Diagnostic,
+    fix: &'a Fix,
+) -> SarifFix<'a> {
+    SarifFix {
+        description: Text {
+            text: fix_description(positions.text, d, fix),
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: location.clone(),
+            replacements: fix
+                .edits
+                .iter()
+                .map(|edit| Replacement {
+                    deleted_region: positions.region(edit.span, false),
+                    inserted_content: Snippet {
+                        text: &edit.replacement,
+                    },
+                })
+                .collect(),
+        }],
+        properties: FixProperties {
+            applicability: fix.applicability.as_str(),
+        },
+    }
+}
+
+fn fix_description(text: &str, d: &Diagnostic, fix: &Fix) -> String {
+    let what = match fix.edits.as_slice() {
+        [edit] => {
+            let old = visible(edit.span.text(text));
+            let new = visible(&edit.replacement);
+            match (old.is_empty(), new.is_empty()) {
+                (false, true) => format!("删去“{old}”"),
+                (true, false) => format!("插入“{new}”"),
+                _ => format!("将“{old}”改为“{new}”"),
+            }
+        }
+        edits => format!("{}（共 {} 处修改）", d.message, edits.len()),
+    };
+    match fix.applicability {
+        Applicability::Safe => format!("{what}（安全修复，--fix 可自动应用）"),
+        Applicability::Suggest => format!("{what}（建议修复，需 --unsafe-fixes）"),
+    }
+}
+
+/// Line breaks shown as ↵, so that a description stays on one line.
+fn visible(text: &str) -> String {
+    text.replace("\r\n", "↵").replace(['\n', '\r'], "↵")
+}
+
+fn descriptor(id: &str, meta: Option<&RuleMeta>, files: &[FileResult]) -> Descriptor {
+    let Some(meta) = meta else {
+        // A diagnostic from outside the rule packs (e.g. a suppression comment): what the
+        // results themselves say.
+        let severity = files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .find(|d| d.rule == id)
+            .map_or(Severity::Warning, |d| d.severity);
+        return Descriptor {
+            id: id.to_string(),
+            name: pascal_case(id),
+            short_description: Text {
+                text: id.to_string(),
+            },
+            full_description: None,
+            help: None,
+            default_configuration: Configuration {
+                level: level(severity),
+                enabled: true,
+            },
+            properties: None,
+        };
+    };
+    let explain = meta.explain.trim();
+    let paragraphs = unwrap(explain);
+    let short = paragraphs
+        .first()
+        .map(|p| first_sentence(p).to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| meta.message.source().to_string());
+    let help = rule_help(meta).map(str::to_string);
+    let explanation = paragraphs.join("\n\n");
+    let help_text = help
+        .iter()
+        .chain((!explanation.is_empty()).then_some(&explanation))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let help_markdown = help_markdown(help.as_deref(), &paragraphs, meta);
+    let category = id.split('/').next().unwrap_or(id).to_string();
+    Descriptor {
+        id: id.to_string(),
+        name: pascal_case(id),
+        short_description: Text { text: short },
+        full_description: (!explanation.is_empty()).then_some(Text { text: explanation }),
+        help: (!help_text.is_empty()).then_some(Multiformat {
+            text: help_text,
+            markdown: help_markdown,
+        }),
+        default_configuration: Configuration {
+            level: level(meta.severity),
+            enabled: meta.default_enabled,
+        },
+        properties: Some(DescriptorProperties {
+            kind: meta.kind,
+            tags: vec![category],
+            fix: meta.fix.as_ref().map(|fix| fix.applicability.as_str()),
+        }),
+    }
+}
+
+fn help_markdown(help: Option<&str>, paragraphs: &[String], meta: &RuleMeta) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    if let Some(help) = help {
+        blocks.push(format!("**{}**", escape_markdown(help)));
+    }
+    blocks.extend(paragraphs.iter().map(|p| escape_markdown(p)));
+    for (label, examples) in [
+        ("不合规范的写法", &meta.examples.invalid),
+        ("合乎规范的写法", &meta.examples.valid),
+    ] {
+        if examples.is_empty() {
+            continue;
+        }
+        let mut block = format!("{label}：\n");
+        for example in examples.iter() {
+            let fence = fence_for(example);
+            block.push_str(&format!("\n{fence}text\n{}\n{fence}\n", example.trim_end()));
+        }
+        blocks.push(block.trim_end().to_string());
+    }
+    blocks.join("\n\n")
+}
+
+/// A code fence longer than any run of backticks in `text`.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// CommonMark treats a backslash before ASCII punctuation as that character, literally.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '|'
+                | '~'
+                | '&'
+                | '!'
+                | '{'
+                | '}'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The explanation's paragraphs with its hard line breaks removed: Chinese lines join without a
+/// space, lines that meet at a Latin letter or digit with one (as the explanations space Latin
+/// words inside Chinese text).
+fn unwrap(text: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if !current.is_empty() && (latin(current.chars().last()) || latin(line.chars().next())) {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
+}
+
+/// Up to and including the first sentence-ending mark (and any closing quotes or brackets
+/// right after it); the whole text when there is none. Inside brackets or quotes a mark ends
+/// the sentence only where it ends a phrase and the closers after it close every open pair
+/// (`他说：“好。”`), so a list of marks such as `（，；：？！）` does not.
+fn first_sentence(text: &str) -> &str {
+    const OPENERS: &[char] = &['（', '(', '“', '‘', '《', '〈', '【', '「', '『'];
+    const CLOSERS: &[char] = &['）', ')', '”', '’', '》', '〉', '】', '」', '』'];
+    let mut depth = 0usize;
+    let mut previous: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let terminal = matches!(c, '。' | '！' | '？')
+            || (matches!(c, '.' | '!' | '?')
+                && previous.is_some_and(|p| p.is_ascii_alphanumeric())
+                && text[i + 1..].chars().next().is_none_or(char::is_whitespace));
+        if terminal {
+            let after = &text[i + c.len_utf8()..];
+            let closers = after.chars().take_while(|c| CLOSERS.contains(c)).count();
+            let ends_phrase = previous.is_some_and(char::is_alphanumeric);
+            if depth == 0 || (ends_phrase && closers >= depth) {
+                let end = text.len() - after.len()
+                    + after
+                        .chars()
+                        .take(closers.min(depth))
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                return &text[..end];
+            }
+        }
+        if OPENERS.contains(&c) {
+            depth += 1;
+        } else if CLOSERS.contains(&c) {
+            depth = depth.saturating_sub(1);
+        }
+        previous = Some(c);
+    }
+    text
+}
+
+/// `required/expected-targets` → `RequiredExpectedTargets`: SARIF's readable rule name, which
+/// should differ from the id.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn mime_type(source: &SourceFile) -> Option<&'static str> {
+    if source.encoding == Encoding::Docx {
+        return Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    }
+    match source.path.extension().and_then(|e| e.to_str()) {
+        Some("md" | "markdown") => Some("text/markdown"),
+        Some("txt") => Some("text/plain"),
+        _ => None,
+    }
+}
+
+/// The IANA charset of the file on disk.
+fn charset(encoding: Encoding) -> Option<&'static str> {
+    match encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom => Some("utf-8"),
+        Encoding::Utf16Le => Some("utf-16le"),
+        Encoding::Utf16Be => Some("utf-16be"),
+        Encoding::Gb18030 => Some("gb18030"),
+        Encoding::Docx => None,
+    }
+}
+
+/// A path as a URI reference: a relative path stays relative (forward slashes, as given); an
+/// absolute one becomes a `file://` URI. Characters outside RFC 3986's path set are
+/// percent-encoded (UTF-8), so Chinese file names stay valid URIs.
+fn artifact_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let bytes = text.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    if drive {
+        format!(
+            "file:///{}:{}",
+            &text[..1],
+            percent_encode(&text[2..], true)
+        )
+    } else if text.starts_with('/') {
+        format!("file://{}", percent_encode(&text, true))
+    } else {
+        percent_encode(text.strip_prefix("./").unwrap_or(&text), false)
+    }
+}
+
+fn percent_encode(path: &str, colon_ok: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            )
+            || (colon_ok && byte == b':');
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(artifact_uri(Path::new("seeds/a.txt")), "seeds/a.txt");
+        assert_eq!(artifact_uri(Path::new("./docs/a b.md")), "docs/a%20b.md");
+        assert_eq!(
+            artifact_uri(Path::new("报告.txt")),
+            "%E6%8A%A5%E5%91%8A.txt"
+        );
+        assert_eq!(artifact_uri(Path::new("a:b.txt")), "a%3Ab.txt");
+        assert_eq!(artifact_uri(Path::new("/tmp/x.txt")), "file:///tmp/x.txt");
+        assert_eq!(artifact_uri(Path::new("-")), "-");
+    }
+
+    #[test]
+    fn sentences_and_names() {
+        assert_eq!(first_sentence("甲“乙。”丙。丁"), "甲“乙。”");
+        assert_eq!(first_sentence("甲“乙”。丙。丁"), "甲“乙”。");
+        assert_eq!(first_sentence("甲（乙，丙。）丁。"), "甲（乙，丙。）");
+        assert_eq!(
+            first_sentence("不用半角的, ; : ? !。又"),
+            "不用半角的, ; : ? !。"
+        );
+        assert_eq!(first_sentence("无句号"), "无句号");
+        assert_eq!(first_sentence("v1.2 is fine. Next"), "v1.2 is fine.");
+        assert_eq!(
+            first_sentence("用全角（，？！），不用半角。又"),
+            "用全角（，？！），不用半角。"
+        );
+        assert_eq!(
+            pascal_case("required/expected-targets"),
+            "RequiredExpectedTargets"
+        );
+        assert_eq!(
+            unwrap("第一行，\n第二行。\n\nword\nnext\n由\nartifact/x 报告"),
+            vec![
+                "第一行，第二行。".to_string(),
+                "word next 由 artifact/x 报告".to_string()
+            ]
+        );
+        assert_eq!(fence_for("a```b"), "````");
+        assert_eq!(escape_markdown("[x]_&"), "\\[x\\]\\_\\&");
+    }
 }
