@@ -1,8 +1,50 @@
-//! `--format concise`: not yet written (a helper is on it).
+//! `--format concise`: `path:line:col: RULE message`, one line per diagnostic (ruff's concise
+//! format), for grep and for editors' quickfix lists. Files and diagnostics come in the order
+//! given (the engine's: path, position, rule id); columns count characters.
+
+use std::fmt::Write;
 
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
+use crate::source::LineIndex;
 
-pub fn render(_files: &[FileResult], _rules: &RuleSet) -> String {
-    String::new()
+pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
+    let mut out = String::new();
+    for file in files {
+        let text = file.document.text.as_str();
+        let index = LineIndex::new(text);
+        let path = file.source.path.to_string_lossy().replace('\\', "/");
+        for d in &file.diagnostics {
+            let start = index.line_col(text, d.span.start);
+            let _ = writeln!(
+                out,
+                "{path}:{}:{}: {} {}",
+                start.line,
+                start.column,
+                d.rule,
+                one_line(&d.message)
+            );
+        }
+    }
+    out
+}
+
+/// A message on one line, whatever line breaks it holds.
+fn one_line(message: &str) -> String {
+    message
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_messages() {
+        assert_eq!(one_line("甲\r\n乙\n"), "甲 乙");
+    }
 }

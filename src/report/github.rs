@@ -1,8 +1,72 @@
-//! `--format github`: not yet written (a helper is on it).
+//! `--format github`: GitHub Actions workflow commands, one line per diagnostic, which the
+//! runner turns into annotations on the pull request:
+//!
+//! ```text
+//! ::error file=PATH,line=L,col=C,endLine=EL,endColumn=EC,title=RULE::MESSAGE
+//! ```
+//!
+//! `warning` diagnostics become `::warning`, `info` ones `::notice`. Columns count characters,
+//! and the end column is the one after the flagged text, as in the JSON report. The message is
+//! followed, on a second annotation line, by the diagnostic's help. Escaping follows the
+//! runner's own rules: in the message `%`, CR and LF; in property values also `:` and `,`.
 
+use crate::diagnostic::Severity;
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
+use crate::source::LineIndex;
 
-pub fn render(_files: &[FileResult], _rules: &RuleSet) -> String {
-    String::new()
+pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
+    let mut out = String::new();
+    for file in files {
+        let text = file.document.text.as_str();
+        let index = LineIndex::new(text);
+        let path = file.source.path.to_string_lossy().replace('\\', "/");
+        for d in &file.diagnostics {
+            let start = index.line_col(text, d.span.start);
+            let end = index.line_col(text, d.span.end);
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let message = match &d.help {
+                Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
+                _ => d.message.clone(),
+            };
+            out.push_str(&format!(
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_property(&path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                escape_property(d.rule),
+                escape_data(&message),
+            ));
+        }
+    }
+    out
+}
+
+/// The escaping the Actions runner undoes in a command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// The escaping the Actions runner undoes in a command's property values.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_data("100%\r\n:,"), "100%25%0D%0A:,");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
 }
