@@ -221,10 +221,18 @@ fn decode_strict(encoding: &'static RsEncoding, bytes: &[u8]) -> Result<String, 
     }
 }
 
+/// Bytes between two character-count checkpoints of `LineIndex`: a column costs at most this
+/// much counting, however long its line.
+const CHECKPOINT: usize = 1024;
+
 /// Byte offsets of line starts; lines end at `\n`, `\r\n` or a lone `\r`.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte, characters before it)` at the first char boundary at or after every
+    /// `CHECKPOINT` bytes; empty when no line is longer than that (columns are then counted
+    /// from the line start).
+    checkpoints: Vec<(usize, usize)>,
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -236,31 +244,91 @@ pub struct LineColumn {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
+        let mut starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        if text.contains('\r') {
+            let bytes = text.as_bytes();
+            let lone = text
+                .match_indices('\r')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| bytes.get(i) != Some(&b'\n'));
+            let before = starts.len();
+            starts.extend(lone);
+            if starts.len() > before {
+                starts.sort_unstable();
             }
-            i += 1;
         }
-        LineIndex { starts }
+        let longest = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain(starts.last().map(|&last| text.len() - last))
+            .max()
+            .unwrap_or(0);
+        let mut checkpoints = Vec::new();
+        if longest > CHECKPOINT {
+            let (mut byte, mut chars) = (0, 0);
+            for k in 0..=text.len() / CHECKPOINT {
+                let mut at = k * CHECKPOINT;
+                while !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                chars += text[byte..at].chars().count();
+                byte = at;
+                checkpoints.push((byte, chars));
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     pub fn line_start(&self, line: usize) -> usize {
         self.starts[line - 1]
     }
 
+    /// Where the content of 1-based `line` ends: at its terminator, or at the end of the text.
+    pub fn line_end(&self, text: &str, line: usize) -> usize {
+        let Some(&next) = self.starts.get(line) else {
+            return text.len();
+        };
+        let bytes = text.as_bytes();
+        let end = next - 1;
+        if bytes[end] == b'\n' && end > self.starts[line - 1] && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    /// The 1-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+
     pub fn line_col(&self, text: &str, offset: usize) -> LineColumn {
-        let line = self.starts.partition_point(|&start| start <= offset);
+        let line = self.line(offset);
         let start = self.starts[line - 1];
+        let column = if offset - start <= 2 * CHECKPOINT || self.checkpoints.is_empty() {
+            text[start..offset].chars().count()
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
         LineColumn {
             line,
-            column: text[start..offset].chars().count() + 1,
+            column: column + 1,
         }
+    }
+
+    /// Characters in `text[..offset]`, counted from the nearest checkpoint.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let mut k = (offset / CHECKPOINT).min(self.checkpoints.len() - 1);
+        while self.checkpoints[k].0 > offset {
+            k -= 1;
+        }
+        let (byte, chars) = self.checkpoints[k];
+        chars + text[byte..offset].chars().count()
     }
 }
 
@@ -327,5 +395,30 @@ mod tests {
             index.line_col(text, offset),
             LineColumn { line: 3, column: 2 }
         );
+        assert_eq!(index.line_end(text, 1), "第一行".len());
+        assert_eq!(
+            index.line_end(text, 2),
+            text.find('\r').unwrap() + 2 + "第二，行".len()
+        );
+        assert_eq!(index.line_end(text, 3), text.len());
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_counting() {
+        let line: String = "第a二，".repeat(2000);
+        let text = format!("x\r\n{line}\r{line}\n\n{line}");
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.char_indices().filter_map(|(i, c)| {
+                let next = text.as_bytes().get(i + 1);
+                (c == '\n' || (c == '\r' && next != Some(&b'\n'))).then_some(i + 1)
+            }))
+            .collect();
+        for (offset, _) in text.char_indices().step_by(7).chain([(text.len(), ' ')]) {
+            let line = starts.partition_point(|&s| s <= offset);
+            let column = text[starts[line - 1]..offset].chars().count() + 1;
+            assert_eq!(index.line_col(&text, offset), LineColumn { line, column });
+        }
     }
 }

@@ -105,7 +105,7 @@ fn groups<'d>(
 ) -> Vec<Vec<&'d Diagnostic>> {
     let mut by_key: BTreeMap<(usize, &'static str), Vec<&'d Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
-        let line = index.line_col(text, d.span.start).line;
+        let line = index.line(d.span.start);
         by_key.entry((line, d.rule)).or_default().push(d);
     }
     let mut out: Vec<Vec<&Diagnostic>> = Vec::new();
@@ -114,7 +114,7 @@ fn groups<'d>(
         for d in group {
             let far = current.last().is_some_and(|last: &&Diagnostic| {
                 text.get(last.span.end..d.span.start)
-                    .map_or(0, |gap| gap.chars().count())
+                    .map_or(0, |gap| gap.chars().take(CLUSTER + 1).count())
                     > CLUSTER
             });
             if far || current.len() >= 10 {
@@ -150,11 +150,9 @@ struct Window<'a> {
 impl<'a> GroupReport<'a> {
     fn new(name: &'a str, text: &str, index: &LineIndex, group: &[&Diagnostic]) -> Self {
         let first = group[0];
-        let line_no = index.line_col(text, first.span.start).line;
+        let line_no = index.line(first.span.start);
         let line_start = index.line_start(line_no);
-        let line_end = text[line_start..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |e| line_start + e);
+        let line_end = index.line_end(text, line_no);
         // Labels stay on their first line; an empty one (a line break) marks the last character.
         let labels: Vec<(Span, String)> = group
             .iter()
@@ -200,7 +198,7 @@ impl<'a> GroupReport<'a> {
         }
         let first_piece = pieces.first().map_or(line_start, |p| p.0);
         let column =
-            text[line_start..first_piece].chars().count() - usize::from(first_piece > line_start);
+            index.line_col(text, first_piece).column - 1 - usize::from(first_piece > line_start);
         let labels = labels
             .into_iter()
             .map(|(span, label)| {
