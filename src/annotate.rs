@@ -11,7 +11,7 @@ use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
 use crate::diagnostic::Diagnostic;
-use crate::docx::{self, DocxError, DocxText, Origin, Part};
+use crate::docx::{self, local, DocxError, DocxText, Origin, Part, SKIPPED};
 use crate::engine::FileResult;
 
 const COMMENTS: &str = "word/comments.xml";
@@ -239,14 +239,29 @@ fn max_comment_id(xml: &str) -> Option<u32> {
     max
 }
 
-fn local(name: &[u8]) -> &[u8] {
-    name.rsplit(|b| *b == b':').next().unwrap_or(name)
-}
-
 fn element(name: &str, id: u32) -> Event<'static> {
     let mut e = BytesStart::new(name.to_string());
     e.push_attribute(("w:id", id.to_string().as_str()));
     Event::Empty(e)
+}
+
+/// The marks of paragraph `index` from run `from_run` to its end.
+fn paragraph_marks(
+    marks: &BTreeMap<Anchor, Vec<Mark>>,
+    index: usize,
+    from_run: usize,
+) -> impl Iterator<Item = &Vec<Mark>> {
+    let from = Anchor {
+        paragraph: index,
+        run: from_run,
+        offset: 0,
+    };
+    let to = Anchor {
+        paragraph: index,
+        run: END_OF_PARAGRAPH,
+        offset: usize::MAX,
+    };
+    marks.range(from..=to).map(|(_, list)| list)
 }
 
 fn write_marks(writer: &mut Writer<Vec<u8>>, marks: &[Mark]) -> Result<(), String> {
@@ -273,10 +288,6 @@ fn write_marks(writer: &mut Writer<Vec<u8>>, marks: &[Mark]) -> Result<(), Strin
     }
     Ok(())
 }
-
-/// Elements whose content the text walk skips (see docx.rs): their runs and paragraphs do not
-/// count.
-const SKIPPED: &[&[u8]] = &[b"txbxContent", b"Fallback", b"delText", b"instrText"];
 
 /// Copies document.xml, inserting comment ranges: between runs where a boundary falls on a run
 /// edge, and splitting a run in two (same properties) where it falls inside its text.
@@ -333,17 +344,7 @@ fn rewrite_document(xml: &str, marks: &BTreeMap<Anchor, Vec<Mark>>) -> Result<St
                         writer
                             .write_event(Event::Start(start))
                             .map_err(|e| e.to_string())?;
-                        for (_, list) in marks.range(
-                            Anchor {
-                                paragraph: index,
-                                run: 0,
-                                offset: 0,
-                            }..=Anchor {
-                                paragraph: index,
-                                run: END_OF_PARAGRAPH,
-                                offset: usize::MAX,
-                            },
-                        ) {
+                        for list in paragraph_marks(marks, index, 0) {
                             write_marks(&mut writer, list)?;
                         }
                         writer
@@ -369,17 +370,7 @@ fn rewrite_document(xml: &str, marks: &BTreeMap<Anchor, Vec<Mark>>) -> Result<St
                 } else if name == b"p" {
                     if let Some(index) = paragraph.take() {
                         // Marks after the last run and at the end of the paragraph.
-                        for (_, list) in marks.range(
-                            Anchor {
-                                paragraph: index,
-                                run,
-                                offset: 0,
-                            }..=Anchor {
-                                paragraph: index,
-                                run: END_OF_PARAGRAPH,
-                                offset: usize::MAX,
-                            },
-                        ) {
+                        for list in paragraph_marks(marks, index, run) {
                             write_marks(&mut writer, list)?;
                         }
                     }

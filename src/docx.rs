@@ -140,7 +140,8 @@ pub fn read(path: &Path) -> Result<DocxText, DocxError> {
     extract(&bytes)
 }
 
-fn local(name: &[u8]) -> &[u8] {
+/// An element's name without its namespace prefix.
+pub(crate) fn local(name: &[u8]) -> &[u8] {
     name.rsplit(|b| *b == b':').next().unwrap_or(name)
 }
 
@@ -163,7 +164,7 @@ fn xml_error(part: Part) -> impl Fn(quick_xml::Error) -> DocxError {
 }
 
 /// Text-box content and the VML fallback copy of drawings would show text twice or out of place.
-const SKIPPED: &[&[u8]] = &[b"txbxContent", b"Fallback", b"delText", b"instrText"];
+pub(crate) const SKIPPED: &[&[u8]] = &[b"txbxContent", b"Fallback", b"delText", b"instrText"];
 
 /// The paragraph/run walk shared by reading and annotating: calls `visit` for each piece of text.
 fn walk(
@@ -180,6 +181,7 @@ fn walk(
     let mut run = 0usize;
     let mut run_offset = 0usize;
     let mut in_text = false;
+    let mut in_run = false;
     let mut num: (Option<String>, usize) = (None, 0);
     let mut numbered = false;
     loop {
@@ -225,9 +227,14 @@ fn walk(
                             );
                         }
                         run_offset = 0;
+                        in_run = !empty;
+                        if empty {
+                            run += 1;
+                        }
                     }
                     b"t" if current.is_some() && !empty => in_text = true,
-                    b"tab" if current.is_some() && !e.name().as_ref().ends_with(b"tabs") => {
+                    // A tab inside a run; `w:tab` in paragraph properties is a tab stop.
+                    b"tab" if current.is_some() && in_run => {
                         if let Some(p) = current.as_mut() {
                             p.pieces.push(Piece {
                                 start: out.text.len(),
@@ -248,7 +255,10 @@ fn walk(
                 }
                 match name.as_slice() {
                     b"t" => in_text = false,
-                    b"r" if current.is_some() => run += 1,
+                    b"r" if current.is_some() => {
+                        run += 1;
+                        in_run = false;
+                    }
                     b"pPr" => {}
                     b"p" => {
                         if let Some(mut p) = current.take() {
@@ -262,31 +272,21 @@ fn walk(
                     _ => {}
                 }
             }
-            Event::Text(t) if in_text && skip_depth == 0 => {
+            Event::Text(_) | Event::CData(_) if in_text && skip_depth == 0 => {
+                let text = match &event {
+                    Event::Text(t) => t.unescape().map_err(xml_error(part))?.into_owned(),
+                    Event::CData(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+                    _ => unreachable!("matched above"),
+                };
                 if let Some(p) = current.as_mut() {
-                    let text = t.unescape().map_err(xml_error(part))?;
+                    let origin = Origin::Run {
+                        run,
+                        offset: run_offset,
+                    };
                     p.pieces.push(Piece {
                         start: out.text.len(),
                         len: text.len(),
-                        origin: Origin::Run {
-                            run,
-                            offset: run_offset,
-                        },
-                    });
-                    run_offset += text.len();
-                    out.text.push_str(&text);
-                }
-            }
-            Event::CData(t) if in_text && skip_depth == 0 => {
-                if let Some(p) = current.as_mut() {
-                    let text = String::from_utf8_lossy(t.as_ref()).into_owned();
-                    p.pieces.push(Piece {
-                        start: out.text.len(),
-                        len: text.len(),
-                        origin: Origin::Run {
-                            run,
-                            offset: run_offset,
-                        },
+                        origin,
                     });
                     run_offset += text.len();
                     out.text.push_str(&text);
@@ -472,5 +472,45 @@ fn format_number(n: u32, format: &str) -> String {
             char::from_u32('A' as u32 + (n - 1) % 26).map_or_else(String::new, String::from)
         }
         _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(body: &str) -> DocxText {
+        let xml = format!(r#"<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#);
+        let mut out = DocxText::default();
+        walk(&xml, Part::Document, &Numbering::default(), &mut Counters::default(), &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn tab_stops_are_not_tabs_and_empty_runs_count() {
+        let doc = text_of(
+            r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr><w:r/><w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t></w:r></w:p><w:p/>"#,
+        );
+        assert_eq!(doc.text, "甲\t乙\n\n");
+        let pieces = &doc.paragraphs[0].pieces;
+        assert_eq!(pieces[0].origin, Origin::Run { run: 1, offset: 0 });
+        assert_eq!(pieces[1].origin, Origin::Mark { run: 1 });
+        assert_eq!(pieces[2].origin, Origin::Run { run: 1, offset: "甲".len() });
+        assert_eq!(doc.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn text_boxes_and_deletions_are_left_out() {
+        let doc = text_of(
+            r#"<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></w:r><w:del><w:r><w:delText>删</w:delText></w:r></w:del></w:p>"#,
+        );
+        assert_eq!(doc.text, "正文\n");
+    }
+
+    #[test]
+    fn numbering_formats() {
+        assert_eq!(format_number(12, "chineseCounting"), "十二");
+        assert_eq!(format_number(3, "decimalEnclosedCircleChinese"), "③");
+        assert_eq!(format_number(7, "decimal"), "7");
     }
 }

@@ -8,6 +8,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod support;
+use support::seed;
+
 const BIN: &str = env!("CARGO_BIN_EXE_gwlint");
 
 fn gwlint(dir: Option<&Path>, args: &[&str]) -> Output {
@@ -58,15 +61,6 @@ fn json(output: &Output) -> Value {
             stderr(output)
         )
     })
-}
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        .unwrap_or_else(|| panic!("seed {prefix}"))
 }
 
 fn seed_text(prefix: &str) -> String {

@@ -5,24 +5,16 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use support::docx::{build, from_text, Para};
+use support::seed;
 
 fn gwlint(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gwlint"))
         .args(args)
         .output()
-        .unwrap()
-}
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
         .unwrap()
 }
 

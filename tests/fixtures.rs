@@ -11,6 +11,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod support;
+use support::seed;
+
 /// One diagnostic as the JSON report gives it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Diag {
@@ -26,15 +29,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        .unwrap_or_else(|| panic!("seed {prefix}"))
 }
 
 /// `gwlint check --format json PATH`, every default rule.

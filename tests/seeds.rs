@@ -2,7 +2,7 @@
 //! against the source), structural invariants of the model, and what the rules report.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gwlint::diagnostic::Severity;
 use gwlint::engine::{check_source, FileResult, Options};
@@ -12,14 +12,8 @@ use gwlint::report::outline;
 use gwlint::rules::RuleSet;
 use gwlint::source::{LineIndex, SourceFile};
 
-fn seed(prefix: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        .unwrap_or_else(|| panic!("seed {prefix}"))
-}
+mod support;
+use support::seed;
 
 fn read(prefix: &str) -> SourceFile {
     let mut source = SourceFile::read(&seed(prefix)).unwrap();
