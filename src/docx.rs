@@ -482,7 +482,14 @@ mod tests {
     fn text_of(body: &str) -> DocxText {
         let xml = format!(r#"<w:document xmlns:w="w"><w:body>{body}</w:body></w:document>"#);
         let mut out = DocxText::default();
-        walk(&xml, Part::Document, &Numbering::default(), &mut Counters::default(), &mut out).unwrap();
+        walk(
+            &xml,
+            Part::Document,
+            &Numbering::default(),
+            &mut Counters::default(),
+            &mut out,
+        )
+        .unwrap();
         out
     }
 
@@ -495,7 +502,13 @@ mod tests {
         let pieces = &doc.paragraphs[0].pieces;
         assert_eq!(pieces[0].origin, Origin::Run { run: 1, offset: 0 });
         assert_eq!(pieces[1].origin, Origin::Mark { run: 1 });
-        assert_eq!(pieces[2].origin, Origin::Run { run: 1, offset: "甲".len() });
+        assert_eq!(
+            pieces[2].origin,
+            Origin::Run {
+                run: 1,
+                offset: "甲".len()
+            }
+        );
         assert_eq!(doc.paragraphs.len(), 2);
     }
 
