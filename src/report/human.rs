@@ -90,7 +90,7 @@ fn summary(
     ));
     if fixable > 0 {
         out.push_str(&format!(
-            "；其中 {fixable} 处附有修复（见 --format json 的 fix 字段）"
+            "；其中 {fixable} 处附有修复：安全修复用 --fix 应用，建议修复另加 --unsafe-fixes"
         ));
     }
     out.push('\n');
@@ -244,6 +244,16 @@ fn label(d: &Diagnostic, text: &str) -> String {
             } else {
                 format!("改为“{}”", fix.edits[0].replacement)
             }
+        }
+        // One edit inside the flagged text (`1、` → `1.`): show the text as it would become.
+        Some(fix) if fix.edits.len() == 1 && d.span.contains(fix.edits[0].span) => {
+            let edit = &fix.edits[0];
+            format!(
+                "改为“{}{}{}”",
+                &text[d.span.start..edit.span.start],
+                edit.replacement,
+                &text[edit.span.end..d.span.end]
+            )
         }
         _ if d.span.text(text).trim().is_empty() => "此处".to_string(),
         _ => String::new(),
