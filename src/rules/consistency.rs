@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::load::RegexSpec;
+use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::{Fix, Span};
@@ -32,6 +33,10 @@ struct FormSpec {
     /// Rewrites the reported span into the preferred form.
     #[serde(default)]
     replacement: Option<Template>,
+    /// Literals every match of `pattern` contains (one at least); spans without them are
+    /// skipped (see `requires.rs`).
+    #[serde(default)]
+    requires: Requires,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -49,6 +54,9 @@ pub struct Consistency {
     forms: Vec<FormSpec>,
     prefer: Option<usize>,
     when: When,
+    /// Whether a message, help or replacement shows `{preferred_count}`: with `prefer` set,
+    /// the preferred form is counted only then.
+    shows_preferred_count: bool,
 }
 
 impl Consistency {
@@ -87,12 +95,44 @@ impl Consistency {
                 meta.id
             ));
         }
+        let shows_preferred_count = std::iter::once(&meta.message)
+            .chain(&meta.help)
+            .chain(spec.forms.iter().filter_map(|f| f.replacement.as_ref()))
+            .flat_map(Template::placeholders)
+            .any(|name| name == "preferred_count");
         Ok(Consistency {
             scope: meta.scope.unwrap_or(Scope::Prose),
             forms: spec.forms,
             prefer,
             when: spec.when,
+            shows_preferred_count,
         })
+    }
+}
+
+impl FormSpec {
+    /// Every match of the form in the spans, with its span's offset.
+    fn matches<'t>(&self, text: &'t str, spans: &[Span]) -> Vec<(usize, regex::Captures<'t>)> {
+        spans
+            .iter()
+            .map(|s| (s.start, s.text(text)))
+            .filter(|(_, haystack)| self.requires.admits(haystack))
+            .flat_map(|(start, haystack)| {
+                self.pattern
+                    .0
+                    .captures_iter(haystack)
+                    .map(move |captures| (start, captures))
+            })
+            .collect()
+    }
+
+    fn count(&self, text: &str, spans: &[Span]) -> usize {
+        spans
+            .iter()
+            .map(|s| s.text(text))
+            .filter(|haystack| self.requires.admits(haystack))
+            .map(|haystack| self.pattern.0.find_iter(haystack).count())
+            .sum()
     }
 }
 
@@ -100,16 +140,39 @@ impl Check for Consistency {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         let spans = self.scope.spans(ctx.doc);
-        let counts: Vec<usize> = self
+        // The matches of every form that may be reported (all but `prefer`), found once.
+        let found: Vec<Option<Vec<(usize, regex::Captures)>>> = self
             .forms
             .iter()
-            .map(|form| {
-                spans
-                    .iter()
-                    .map(|s| form.pattern.0.find_iter(s.text(text)).count())
-                    .sum()
-            })
+            .enumerate()
+            .map(|(i, form)| (self.prefer != Some(i)).then(|| form.matches(text, &spans)))
             .collect();
+        let mut counts: Vec<usize> = found
+            .iter()
+            .map(|m| m.as_ref().map_or(0, Vec::len))
+            .collect();
+        if let Some(preferred) = self.prefer {
+            // Only the other forms are ever reported: none, nothing to say. The preferred one
+            // matters when a message shows its count or when only it can make a mix.
+            let others = counts.iter().filter(|&&n| n > 0).count();
+            if others == 0 {
+                return;
+            }
+            counts[preferred] = if self.shows_preferred_count {
+                self.forms[preferred].count(text, &spans)
+            } else if self.when == When::Mixed && others == 1 {
+                let form = &self.forms[preferred];
+                usize::from(
+                    spans
+                        .iter()
+                        .map(|s| s.text(text))
+                        .any(|h| form.requires.admits(h) && form.pattern.0.is_match(h)),
+                )
+            } else {
+                // Reported either way: mixed, or `when: always` with some other form.
+                0
+            };
+        }
         let used = counts.iter().filter(|&&n| n > 0).count();
         let preferred = self.prefer.unwrap_or_else(|| {
             // The majority; the first listed form wins a tie.
@@ -121,34 +184,32 @@ impl Check for Consistency {
         if !(mixed || (self.when == When::Always && counts[preferred] == 0 && used > 0)) {
             return;
         }
-        for (i, form) in self.forms.iter().enumerate() {
+        for (i, (form, matches)) in self.forms.iter().zip(found).enumerate() {
             if i == preferred {
                 continue;
             }
-            for scope_span in &spans {
-                for captures in form.pattern.0.captures_iter(scope_span.text(text)) {
-                    let whole = captures.get(0).expect("group 0");
-                    let target = form
-                        .span
-                        .iter()
-                        .find_map(|g| captures.name(g))
-                        .unwrap_or(whole);
-                    let span = Span::new(target.start(), target.end()).shift(scope_span.start);
-                    let vars = |name: &str| -> Option<Cow<str>> {
-                        match name {
-                            "form" => Some(Cow::Borrowed(form.name.as_str())),
-                            "preferred" => Some(Cow::Borrowed(self.forms[preferred].name.as_str())),
-                            "count" => Some(Cow::Owned(counts[i].to_string())),
-                            "preferred_count" => Some(Cow::Owned(counts[preferred].to_string())),
-                            _ => super::capture_vars(&captures, name),
-                        }
-                    };
-                    let fix = sink
-                        .fix_applicability()
-                        .zip(form.replacement.as_ref())
-                        .map(|(a, template)| Fix::replace(a, span, template.render(vars)));
-                    sink.report(span, vars, fix);
-                }
+            for (offset, captures) in matches.into_iter().flatten() {
+                let whole = captures.get(0).expect("group 0");
+                let target = form
+                    .span
+                    .iter()
+                    .find_map(|g| captures.name(g))
+                    .unwrap_or(whole);
+                let span = Span::new(target.start(), target.end()).shift(offset);
+                let vars = |name: &str| -> Option<Cow<str>> {
+                    match name {
+                        "form" => Some(Cow::Borrowed(form.name.as_str())),
+                        "preferred" => Some(Cow::Borrowed(self.forms[preferred].name.as_str())),
+                        "count" => Some(Cow::Owned(counts[i].to_string())),
+                        "preferred_count" => Some(Cow::Owned(counts[preferred].to_string())),
+                        _ => super::capture_vars(&captures, name),
+                    }
+                };
+                let fix = sink
+                    .fix_applicability()
+                    .zip(form.replacement.as_ref())
+                    .map(|(a, template)| Fix::replace(a, span, template.render(vars)));
+                sink.report(span, vars, fix);
             }
         }
     }

@@ -10,6 +10,7 @@ mod numbering;
 mod pairs;
 mod pattern;
 mod require;
+mod requires;
 mod scope;
 mod substitution;
 mod suppression;
