@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::load::RegexSpec;
+use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::Span;
@@ -17,6 +18,10 @@ use crate::diagnostic::Span;
 pub struct Spec {
     pattern: RegexSpec,
     checks: Vec<CheckSpec>,
+    /// Literals every match of `pattern` contains (one at least, e.g. `[比, 较]`); spans
+    /// without them are skipped (see `requires.rs`).
+    #[serde(default)]
+    requires: Requires,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +51,7 @@ struct Equation {
 pub struct Arithmetic {
     scope: Scope,
     regex: regex::Regex,
+    requires: Requires,
     equations: Vec<Equation>,
 }
 
@@ -86,6 +92,7 @@ impl Arithmetic {
         Ok(Arithmetic {
             scope: meta.scope.unwrap_or(Scope::Body),
             regex: spec.pattern.0,
+            requires: spec.requires,
             equations,
         })
     }
@@ -95,7 +102,11 @@ impl Check for Arithmetic {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         for scope_span in self.scope.spans(ctx.doc) {
-            for captures in self.regex.captures_iter(scope_span.text(text)) {
+            let haystack = scope_span.text(text);
+            if !self.requires.admits(haystack) {
+                continue;
+            }
+            for captures in self.regex.captures_iter(haystack) {
                 let values: HashMap<&str, Stated> = self
                     .regex
                     .capture_names()
