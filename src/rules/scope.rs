@@ -31,9 +31,14 @@ pub enum Scope {
     Portal,
     /// The gap between a paragraph cut by a page break and its continuation.
     Break,
+    /// Lines that hold nothing but spaces, tabs, NBSP or U+3000 (at least one), without their
+    /// line ending. Lines here are what a `(?m)` regex calls lines: they end at `\n`, and one
+    /// `\r` just before it (or at the end of the text) belongs to the line ending.
+    BlankLine,
 }
 
 impl Scope {
+    /// The scope's spans, sorted by start and disjoint.
     pub fn spans(self, doc: &Document) -> Vec<Span> {
         let paragraphs = |keep: fn(ParagraphKind) -> bool| -> Vec<Span> {
             doc.paragraphs
@@ -76,6 +81,56 @@ impl Scope {
                 .filter(|pair| pair[0].broken)
                 .map(|pair| Span::new(pair[0].span.end, pair[1].span.start))
                 .collect(),
+            Scope::BlankLine => blank_lines(&doc.text),
+        }
+    }
+}
+
+fn blank_lines(text: &str) -> Vec<Span> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\u{A0}' | '\u{3000}');
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for end in text
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+    {
+        let line = &text[start..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with(is_space) && line.chars().all(is_space) {
+            spans.push(Span::new(start, start + line.len()));
+        }
+        start = end + 1;
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines `(?m)^[ \t\u{A0}\u{3000}]+\r?$` finds in the whole text.
+    fn by_regex(text: &str) -> Vec<Span> {
+        regex::Regex::new(r"(?m)^([ \t\u{A0}\u{3000}]+)\r?$")
+            .unwrap()
+            .captures_iter(text)
+            .map(|c| c.get(1).unwrap())
+            .map(|m| Span::new(m.start(), m.end()))
+            .collect()
+    }
+
+    #[test]
+    fn blank_lines_are_the_lines_a_multiline_regex_sees() {
+        for text in [
+            "",
+            " ",
+            "甲\n \n乙",
+            "甲\r\n\u{3000}\u{3000}\r\n乙\r\n",
+            "甲\n\u{A0}\t\n\n  \r",
+            "甲\r \r乙\n \r \n \r\r\n",
+            "　　正文缩进。\n\n  x\n  ",
+        ] {
+            assert_eq!(blank_lines(text), by_regex(text), "{text:?}");
         }
     }
 }
