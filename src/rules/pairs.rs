@@ -47,8 +47,72 @@ pub struct Pairs {
     scope: Scope,
     pairs: Vec<PairSpec>,
     messages: Messages,
-    /// Pattern 2i is pair i's opening mark, 2i+1 its closing one.
-    marks: AhoCorasick,
+    marks: Marks,
+}
+
+/// Finds the marks in a paragraph. Mark 2i is pair i's opening mark, 2i+1 its closing one.
+enum Marks {
+    /// Every mark is one character (the usual case): a scan of the characters with a table.
+    /// Aho-Corasick is slow here, because the marks' lead bytes are those of all CJK text.
+    Chars(CharMarks),
+    Words(AhoCorasick),
+}
+
+struct CharMarks {
+    /// Bit `c % 64` is set for every mark `c`: most characters are turned away by one test.
+    filter: u64,
+    /// The marks and their numbers, sorted by character; of a mark listed twice the first
+    /// wins, as it does in Aho-Corasick.
+    sorted: Vec<(char, usize)>,
+}
+
+impl CharMarks {
+    fn new(marks: &[&String]) -> Option<Self> {
+        let mut sorted = Vec::with_capacity(marks.len());
+        let mut filter = 0u64;
+        for (i, mark) in marks.iter().enumerate() {
+            let mut chars = mark.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return None;
+            };
+            filter |= 1 << (c as u32 % 64);
+            sorted.push((c, i));
+        }
+        sorted.sort_by_key(|&(c, i)| (c, i));
+        sorted.dedup_by_key(|&mut (c, _)| c);
+        Some(CharMarks { filter, sorted })
+    }
+
+    fn find(&self, c: char) -> Option<usize> {
+        if self.filter & (1 << (c as u32 % 64)) == 0 {
+            return None;
+        }
+        self.sorted
+            .binary_search_by_key(&c, |&(mark, _)| mark)
+            .ok()
+            .map(|at| self.sorted[at].1)
+    }
+}
+
+impl Marks {
+    /// `(mark number, start, end)` of every mark in `haystack`, in order.
+    fn find_iter<'h>(
+        &'h self,
+        haystack: &'h str,
+    ) -> Box<dyn Iterator<Item = (usize, usize, usize)> + 'h> {
+        match self {
+            Marks::Chars(table) => Box::new(
+                haystack
+                    .char_indices()
+                    .filter_map(|(at, c)| table.find(c).map(|mark| (mark, at, at + c.len_utf8()))),
+            ),
+            Marks::Words(finder) => Box::new(
+                finder
+                    .find_iter(haystack)
+                    .map(|m| (m.pattern().as_usize(), m.start(), m.end())),
+            ),
+        }
+    }
 }
 
 impl Pairs {
@@ -61,8 +125,15 @@ impl Pairs {
                 ));
             }
         }
-        let marks = AhoCorasick::new(spec.pairs.iter().flat_map(|p| [&p.open, &p.close]))
-            .map_err(|e| e.to_string())?;
+        let all: Vec<&String> = spec
+            .pairs
+            .iter()
+            .flat_map(|p| [&p.open, &p.close])
+            .collect();
+        let marks = match CharMarks::new(&all) {
+            Some(table) => Marks::Chars(table),
+            None => Marks::Words(AhoCorasick::new(&all).map_err(|e| e.to_string())?),
+        };
         Ok(Pairs {
             scope: meta.scope.unwrap_or(Scope::Prose),
             pairs: spec.pairs,
@@ -103,10 +174,10 @@ impl Check for Pairs {
             {
                 continue;
             }
-            for m in self.marks.find_iter(paragraph.span.text(text)) {
-                let pair = m.pattern().as_usize() / 2;
-                let span = Span::new(m.start(), m.end()).shift(paragraph.span.start);
-                let is_open = m.pattern().as_usize() % 2 == 0;
+            for (mark, start, end) in self.marks.find_iter(paragraph.span.text(text)) {
+                let pair = mark / 2;
+                let span = Span::new(start, end).shift(paragraph.span.start);
+                let is_open = mark % 2 == 0;
                 if is_open {
                     if !self.pairs[pair].nests {
                         if let Some(at) = open.iter().rposition(|(p, _)| *p == pair) {
