@@ -53,6 +53,8 @@ pub enum Guard {
 
 struct Case {
     regex: regex::Regex,
+    /// The regex has no named groups: `find_iter` finds all a report needs.
+    plain: bool,
     message: Option<Template>,
     span: Option<String>,
     replacement: Option<Template>,
@@ -71,6 +73,7 @@ impl Pattern {
             .cases
             .into_iter()
             .map(|c| Case {
+                plain: c.pattern.0.capture_names().flatten().next().is_none(),
                 regex: c.pattern.0,
                 message: c.message,
                 span: c.span.or_else(|| spec.span.clone()),
@@ -81,6 +84,7 @@ impl Pattern {
             cases.insert(
                 0,
                 Case {
+                    plain: pattern.0.capture_names().flatten().next().is_none(),
                     regex: pattern.0,
                     message: None,
                     span: spec.span.clone(),
@@ -125,12 +129,61 @@ impl Pattern {
     }
 }
 
+impl Pattern {
+    /// Reports one match: `target` is the reported span inside `haystack`, which starts at
+    /// `offset` in the text.
+    #[allow(clippy::too_many_arguments)]
+    fn report<'t>(
+        &self,
+        sink: &mut Sink,
+        case: &Case,
+        haystack: &'t str,
+        offset: usize,
+        whole: regex::Match<'t>,
+        target: regex::Match<'t>,
+        captures: Option<&regex::Captures<'t>>,
+    ) {
+        if !self.guard_allows(haystack, target.start(), target.end()) {
+            return;
+        }
+        let vars = |name: &str| -> Option<Cow<str>> {
+            match name {
+                "mapped" => self
+                    .map
+                    .get(whole.as_str())
+                    .map(|s| Cow::Borrowed(s.as_str())),
+                _ => match captures {
+                    Some(captures) => super::capture_vars(captures, name),
+                    // No named groups: `{match}` is the match, any other name is empty.
+                    None if name == "match" => Some(Cow::Borrowed(whole.as_str())),
+                    None => Some(Cow::Borrowed("")),
+                },
+            }
+        };
+        let span = Span::new(target.start(), target.end()).shift(offset);
+        let fix = sink.fix_applicability().and_then(|applicability| {
+            let template = case.replacement.as_ref().or(sink.fix_template())?;
+            Some(Fix::replace(applicability, span, template.render(vars)))
+        });
+        match &case.message {
+            Some(message) => sink.report_with(span, message, vars, fix),
+            None => sink.report(span, vars, fix),
+        }
+    }
+}
+
 impl Check for Pattern {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         for scope_span in self.scope.spans(ctx.doc) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
+                if case.plain {
+                    for whole in case.regex.find_iter(haystack) {
+                        self.report(sink, case, haystack, scope_span.start, whole, whole, None);
+                    }
+                    continue;
+                }
                 for captures in case.regex.captures_iter(haystack) {
                     let whole = captures.get(0).expect("group 0");
                     let target = case
@@ -138,27 +191,8 @@ impl Check for Pattern {
                         .as_deref()
                         .and_then(|group| captures.name(group))
                         .unwrap_or(whole);
-                    if !self.guard_allows(haystack, target.start(), target.end()) {
-                        continue;
-                    }
-                    let vars = |name: &str| -> Option<Cow<str>> {
-                        match name {
-                            "mapped" => self
-                                .map
-                                .get(whole.as_str())
-                                .map(|s| Cow::Borrowed(s.as_str())),
-                            _ => super::capture_vars(&captures, name),
-                        }
-                    };
-                    let span = Span::new(target.start(), target.end()).shift(scope_span.start);
-                    let fix = sink.fix_applicability().and_then(|applicability| {
-                        let template = case.replacement.as_ref().or(sink.fix_template())?;
-                        Some(Fix::replace(applicability, span, template.render(vars)))
-                    });
-                    match &case.message {
-                        Some(message) => sink.report_with(span, message, vars, fix),
-                        None => sink.report(span, vars, fix),
-                    }
+                    let offset = scope_span.start;
+                    self.report(sink, case, haystack, offset, whole, target, Some(&captures));
                 }
             }
         }
@@ -179,19 +213,23 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
     if digit_before && digit_after {
         return false;
     }
-    let left: String = before
-        .chars()
+    // Up to CONTEXT_REACH characters before the match, back to the nearest space.
+    let left_start = before
+        .char_indices()
         .rev()
-        .take_while(|c| !c.is_whitespace())
+        .take_while(|(_, c)| !c.is_whitespace())
         .take(CONTEXT_REACH)
-        .collect();
-    if left.contains("//") || left.contains('@') || left.contains("www.") {
+        .last()
+        .map_or(start, |(i, _)| i);
+    let left = &before[left_start..];
+    // `.www` reads `www.` backwards, as the guard has always looked for it.
+    if left.contains("//") || left.contains('@') || left.contains(".www") {
         return false;
     }
-    // `left` runs backwards: `&nbsp;` ends an HTML entity, which artifact/conversion reports.
-    let entity = left.find('&').is_some_and(|amp| {
-        amp > 0
-            && left[..amp]
+    // `&nbsp;` ends an HTML entity, which artifact/conversion reports.
+    let entity = left.rfind('&').is_some_and(|amp| {
+        amp + 1 < left.len()
+            && left[amp + 1..]
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '#')
     });
@@ -232,5 +270,9 @@ mod tests {
         assert!(!chinese("He said, hello"));
         assert!(!chinese("E-SPORTS JOY, 2021"));
         assert!(!chinese("加强&nbsp;基层治理"));
+        assert!(chinese("加强&nbsp ;基层治理"));
+        assert!(chinese("加强&;基层治理"));
+        assert!(!chinese("见.www,中文"));
+        assert!(chinese("见www.a,中文"));
     }
 }

@@ -57,6 +57,12 @@ impl Template {
 
     /// Fills the placeholders; one `lookup` does not know renders as empty text.
     pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<Cow<'a, str>>) -> String {
+        match self.segments.as_slice() {
+            [] => return String::new(),
+            [Segment::Text(text)] => return text.clone(),
+            [Segment::Var(name)] => return lookup(name).map(Cow::into_owned).unwrap_or_default(),
+            _ => {}
+        }
         let mut out = String::with_capacity(self.source.len());
         for segment in &self.segments {
             match segment {
