@@ -155,7 +155,13 @@ impl Check for Substitution {
             else {
                 continue;
             };
-            if !scope.iter().any(|s| s.contains(hit.span)) {
+            // Scope spans are sorted and disjoint: only the last one starting before the hit
+            // can hold it.
+            let before = scope.partition_point(|s| s.start <= hit.span.start);
+            if !before
+                .checked_sub(1)
+                .is_some_and(|i| scope[i].contains(hit.span))
+            {
                 continue;
             }
             let before = &text[..hit.span.start];
