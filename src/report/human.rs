@@ -29,6 +29,31 @@ pub struct HumanOptions {
 }
 
 pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
+    let mut out = String::new();
+    pieces(files, options, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+    out
+}
+
+/// The same report as `render`, written to `out` as it is made: memory holds one batch of
+/// files' reports, not the whole output.
+pub fn write(
+    files: &[FileResult],
+    options: &HumanOptions,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    pieces(files, options, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// The report piece by piece, in order; the files are rendered on all cores.
+fn pieces<E>(
+    files: &[FileResult],
+    options: &HumanOptions,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -37,27 +62,35 @@ pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_context_lines(0);
-    let mut out = String::new();
-    let mut per_rule: BTreeMap<&'static str, (Severity, usize, usize)> = BTreeMap::new();
-    for file in files {
-        let text = &file.document.text;
-        let index = LineIndex::new(text);
-        let name = file.source.path.display().to_string();
-        for group in groups(text, &index, &file.diagnostics) {
-            let report = GroupReport::new(&name, text, &index, &group);
-            if handler.render_report(&mut out, &report).is_err() {
-                out.push_str(&format!("{name}: {}\n", group[0].message));
-            }
-            out.push('\n');
-        }
-        for d in &file.diagnostics {
-            let entry = per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
-            entry.1 += 1;
-            entry.2 += usize::from(d.fix.is_some());
-        }
+    super::render_in_order(
+        files,
+        |file| render_file(&handler, file),
+        |piece| emit(&piece),
+    )?;
+    if options.quiet {
+        return Ok(());
     }
-    if !options.quiet {
-        out.push_str(&summary(files, &per_rule));
+    let mut per_rule: BTreeMap<&'static str, (Severity, usize, usize)> = BTreeMap::new();
+    for d in files.iter().flat_map(|f| &f.diagnostics) {
+        let entry = per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
+        entry.1 += 1;
+        entry.2 += usize::from(d.fix.is_some());
+    }
+    emit(&summary(files, &per_rule))
+}
+
+/// Every report of one file.
+fn render_file(handler: &GraphicalReportHandler, file: &FileResult) -> String {
+    let mut out = String::new();
+    let text = &file.document.text;
+    let index = LineIndex::new(text);
+    let name = file.source.path.display().to_string();
+    for group in groups(text, &index, &file.diagnostics) {
+        let report = GroupReport::new(&name, text, &index, &group);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{name}: {}\n", group[0].message));
+        }
+        out.push('\n');
     }
     out
 }

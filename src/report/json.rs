@@ -10,6 +10,8 @@ use crate::source::LineIndex;
 
 pub const VERSION: u32 = 1;
 
+/// The report's shape. `pieces` writes it a file at a time; the tests check the two agree.
+#[cfg(test)]
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
@@ -17,6 +19,7 @@ struct Report<'a> {
     summary: Summary,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct File<'a> {
     path: String,
@@ -26,6 +29,17 @@ struct File<'a> {
     midyear: bool,
     date: Option<String>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// A file's fields before its diagnostics, in the order `File` has them.
+#[derive(Serialize)]
+struct FileHead {
+    path: String,
+    encoding: &'static str,
+    line_ending: &'static str,
+    doc_type: Option<&'static str>,
+    midyear: bool,
+    date: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -91,33 +105,316 @@ fn fix(fix: &Fix) -> JsonFix<'_> {
     }
 }
 
-pub fn render(files: &[FileResult]) -> String {
-    let indexes: Vec<LineIndex> = files
-        .iter()
-        .map(|f| LineIndex::new(&f.document.text))
-        .collect();
-    let report = Report {
-        version: VERSION,
-        files: files
-            .iter()
-            .zip(&indexes)
-            .map(|(file, index)| File {
-                path: file.source.path.display().to_string(),
-                encoding: file.source.encoding.as_str(),
-                line_ending: file.source.line_ending.as_str(),
-                doc_type: file.document.meta.doc_type.map(|t| t.name()),
-                midyear: file.document.meta.midyear,
-                date: file.document.meta.date.map(|d| d.to_string()),
-                diagnostics: file
-                    .diagnostics
-                    .iter()
-                    .map(|d| diagnostic(&file.document.text, index, d))
-                    .collect(),
-            })
-            .collect(),
-        summary: Summary::of(files),
+fn head(file: &FileResult) -> FileHead {
+    FileHead {
+        path: file.source.path.display().to_string(),
+        encoding: file.source.encoding.as_str(),
+        line_ending: file.source.line_ending.as_str(),
+        doc_type: file.document.meta.doc_type.map(|t| t.name()),
+        midyear: file.document.meta.midyear,
+        date: file.document.meta.date.map(|d| d.to_string()),
+    }
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), starting `depth` levels deep: what a
+/// value nested that deep in a pretty-printed report looks like.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent(&self, writer: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn begin_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Appends `value`, pretty-printed as it stands `depth` levels deep in the report, to `out`.
+fn pretty_into(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
+    let formatter = Nested {
+        depth,
+        has_value: false,
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("JSON report");
-    out.push('\n');
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+        .expect("JSON report");
+}
+
+/// How the work is cut: diagnostics serialised in one piece of work, and about how many are
+/// serialised (and held) at once.
+#[derive(Clone, Copy)]
+struct Sizes {
+    chunk: usize,
+    batch: usize,
+}
+
+const SIZES: Sizes = Sizes {
+    chunk: 256,
+    batch: 16 * 1024,
+};
+
+/// A run of one file's diagnostics; the first run of a file also writes the file's fields,
+/// the last one closes it.
+struct Chunk {
+    file: usize,
+    diagnostics: std::ops::Range<usize>,
+}
+
+const FILE_INDENT: &str = "    ";
+const DIAGNOSTIC_INDENT: &str = "        ";
+
+/// The text of a chunk, exactly as it stands in the report.
+fn chunk_text(files: &[FileResult], index: &LineIndex, chunk: &Chunk) -> String {
+    let file = &files[chunk.file];
+    let count = file.diagnostics.len();
+    let mut out = Vec::with_capacity(64 + chunk.diagnostics.len() * 768);
+    if chunk.diagnostics.start == 0 {
+        if chunk.file > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(FILE_INDENT.as_bytes());
+        pretty_into(&mut out, &head(file), 2);
+        // Reopen the object the head closed, for its last field.
+        let closing = format!("\n{FILE_INDENT}}}");
+        debug_assert!(out.ends_with(closing.as_bytes()));
+        out.truncate(out.len() - closing.len());
+        out.extend_from_slice(b",\n      \"diagnostics\": ");
+        out.extend_from_slice(if count == 0 { b"[]" } else { b"[\n" });
+    }
+    for i in chunk.diagnostics.clone() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(DIAGNOSTIC_INDENT.as_bytes());
+        let d = diagnostic(&file.document.text, index, &file.diagnostics[i]);
+        pretty_into(&mut out, &d, 4);
+    }
+    if chunk.diagnostics.end == count {
+        if count > 0 {
+            out.extend_from_slice(b"\n      ]");
+        }
+        out.extend_from_slice(b"\n    }");
+    }
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The report, piece by piece in order, exactly as `serde_json::to_string_pretty` writes the
+/// whole `Report`. Diagnostics are serialised on all cores, a batch at a time, so a file with
+/// many findings is spread over the cores too and memory holds one batch of text.
+fn pieces<E>(
+    files: &[FileResult],
+    sizes: Sizes,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+
+    emit(&format!("{{\n  \"version\": {VERSION},\n  \"files\": "))?;
+    emit(if files.is_empty() { "[]" } else { "[\n" })?;
+    let mut batch: Vec<Chunk> = Vec::new();
+    let mut weight = 0;
+    let mut flush = |batch: &mut Vec<Chunk>| -> Result<(), E> {
+        let first = batch.first().map_or(0, |c| c.file);
+        let last = batch.last().map_or(0, |c| c.file + 1);
+        let indexes: Vec<LineIndex> = files[first..last]
+            .par_iter()
+            .map(|f| LineIndex::new(&f.document.text))
+            .collect();
+        let texts: Vec<String> = batch
+            .par_iter()
+            .map(|chunk| chunk_text(files, &indexes[chunk.file - first], chunk))
+            .collect();
+        batch.clear();
+        texts.iter().try_for_each(|text| emit(text))
+    };
+    for (i, file) in files.iter().enumerate() {
+        let count = file.diagnostics.len();
+        let mut start = 0;
+        loop {
+            let end = count.min(start + sizes.chunk);
+            batch.push(Chunk {
+                file: i,
+                diagnostics: start..end,
+            });
+            weight += end - start + 1;
+            if weight >= sizes.batch {
+                flush(&mut batch)?;
+                weight = 0;
+            }
+            if end == count {
+                break;
+            }
+            start = end;
+        }
+    }
+    if !batch.is_empty() {
+        flush(&mut batch)?;
+    }
+    if !files.is_empty() {
+        emit("\n  ]")?;
+    }
+    let mut tail = b",\n  \"summary\": ".to_vec();
+    pretty_into(&mut tail, &Summary::of(files), 1);
+    tail.extend_from_slice(b"\n}\n");
+    emit(std::str::from_utf8(&tail).expect("serde_json writes UTF-8"))
+}
+
+pub fn render(files: &[FileResult]) -> String {
+    let mut out = String::new();
+    pieces(files, SIZES, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
     out
+}
+
+/// The same report as `render`, written to `out` as it is made: memory holds one batch of
+/// diagnostics' JSON, not the whole report.
+pub fn write(files: &[FileResult], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pieces(files, SIZES, |piece| out.write_all(piece.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use crate::source::SourceFile;
+
+    fn file<'a>(result: &'a FileResult, index: &LineIndex) -> File<'a> {
+        let head = head(result);
+        File {
+            path: head.path,
+            encoding: head.encoding,
+            line_ending: head.line_ending,
+            doc_type: head.doc_type,
+            midyear: head.midyear,
+            date: head.date,
+            diagnostics: result
+                .diagnostics
+                .iter()
+                .map(|d| diagnostic(&result.document.text, index, d))
+                .collect(),
+        }
+    }
+
+    /// The report as one `to_string_pretty` of everything: what the pieces must add up to.
+    fn whole(files: &[FileResult]) -> String {
+        let indexes: Vec<LineIndex> = files
+            .iter()
+            .map(|f| LineIndex::new(&f.document.text))
+            .collect();
+        let report = Report {
+            version: VERSION,
+            files: files
+                .iter()
+                .zip(&indexes)
+                .map(|(f, i)| file(f, i))
+                .collect(),
+            summary: Summary::of(files),
+        };
+        let mut out = serde_json::to_string_pretty(&report).unwrap();
+        out.push('\n');
+        out
+    }
+
+    #[test]
+    fn pieces_add_up_to_the_whole_report() {
+        let rules = RuleSet::builtin().unwrap();
+        let texts = [
+            "关于做好2021 年工作的通知\n\n一、总体要求\n\n“十三五”期间,面对\t复杂形势。\r\n",
+            "",
+            "正文。",
+            "标题\n\n  \n第一段\"引号\"和\\反斜杠,以及 2021 年。",
+            "标题\n\n甲,乙,丙:丁;戊,己,庚 1 个,辛 2 个。\n\n（一）“未闭合",
+        ];
+        let files: Vec<FileResult> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let path = std::path::PathBuf::from(format!("dir/文件{i}.txt"));
+                let source = SourceFile::from_bytes(&path, text.as_bytes()).unwrap();
+                crate::engine::check_source(&rules, &Default::default(), source).unwrap()
+            })
+            .collect();
+        for n in 0..=files.len() {
+            assert_eq!(render(&files[..n]), whole(&files[..n]));
+            let mut written = Vec::new();
+            write(&files[..n], &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), whole(&files[..n]));
+        }
+        // Files cut into several chunks, batches ending inside a file and between files.
+        for (chunk, batch) in [(1, 1), (2, 3), (3, 7), (1, 100)] {
+            let mut out = String::new();
+            pieces(&files, Sizes { chunk, batch }, |piece| {
+                out.push_str(piece);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(out, whole(&files), "chunk {chunk}, batch {batch}");
+        }
+    }
 }

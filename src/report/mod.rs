@@ -10,8 +10,41 @@ pub mod junit;
 pub mod outline;
 pub mod sarif;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Severity;
 use crate::engine::FileResult;
+
+/// Diagnostics (plus one per file) rendered together before their pieces are handed on: big
+/// enough to keep every core busy, small enough that a batch's pieces cost little memory.
+const BATCH: usize = 16 * 1024;
+
+/// Renders every file with `render` on all cores and hands the pieces to `emit` in file order,
+/// one batch of files at a time, so that only a batch of pieces is held at once.
+pub(crate) fn render_in_order<E>(
+    files: &[FileResult],
+    render: impl Fn(&FileResult) -> String + Sync,
+    mut emit: impl FnMut(String) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut rest = files;
+    while !rest.is_empty() {
+        let mut weight = 0;
+        let take = rest
+            .iter()
+            .position(|file| {
+                weight += file.diagnostics.len() + 1;
+                weight >= BATCH
+            })
+            .map_or(rest.len(), |last| last + 1);
+        let (batch, after) = rest.split_at(take);
+        let pieces: Vec<String> = batch.par_iter().map(&render).collect();
+        for piece in pieces {
+            emit(piece)?;
+        }
+        rest = after;
+    }
+    Ok(())
+}
 
 /// Counts by severity across files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
