@@ -407,7 +407,8 @@ fn stdin_together_with_files() {
 
 #[test]
 fn select_and_ignore_by_id_and_by_category() {
-    // 003: artifact/blank-line, artifact/conversion, required/expected-targets, term/misspelling.
+    // 003: artifact/blank-line, artifact/conversion, punct/range-connector,
+    // required/expected-targets, structure/leading-whitespace, term/misspelling.
     let path = seed("003");
     let rules = |extra: &[&str]| rules_of(only_file(&check_json(extra, &[&path]).0));
     assert_eq!(
@@ -415,7 +416,9 @@ fn select_and_ignore_by_id_and_by_category() {
         [
             "artifact/blank-line",
             "artifact/conversion",
+            "punct/range-connector",
             "required/expected-targets",
+            "structure/leading-whitespace",
             "term/misspelling"
         ]
     );
@@ -436,11 +439,14 @@ fn select_and_ignore_by_id_and_by_category() {
         ["artifact/blank-line", "term/misspelling"]
     );
     assert_eq!(
-        rules(&["--ignore", "artifact"]),
+        rules(&["--ignore", "artifact,punct,structure"]),
         ["required/expected-targets", "term/misspelling"]
     );
     assert_eq!(
-        rules(&["--ignore", "artifact/conversion,term/misspelling"]),
+        rules(&[
+            "--ignore",
+            "artifact/conversion,term/misspelling,punct,structure"
+        ]),
         ["artifact/blank-line", "required/expected-targets"]
     );
     assert_eq!(
