@@ -1,6 +1,7 @@
 //! Bytes to text: encoding detection (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK),
 //! line endings, and a line index that maps byte offsets back to lines and character columns.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding as RsEncoding, GB18030, UTF_16BE, UTF_16LE};
@@ -132,12 +133,17 @@ impl SourceFile {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_bytes(path, &bytes)
+        Self::decode_from(path, Cow::Owned(bytes))
     }
 
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, SourceError> {
-        if is_docx_path(path) || crate::docx::is_zip(bytes) {
-            let docx = crate::docx::extract(bytes).map_err(|source| SourceError::Docx {
+        Self::decode_from(path, Cow::Borrowed(bytes))
+    }
+
+    /// Owned bytes in UTF-8 become the text without a copy.
+    fn decode_from(path: &Path, bytes: Cow<[u8]>) -> Result<Self, SourceError> {
+        if is_docx_path(path) || crate::docx::is_zip(&bytes) {
+            let docx = crate::docx::extract(&bytes).map_err(|source| SourceError::Docx {
                 path: path.to_path_buf(),
                 source,
             })?;
@@ -180,9 +186,13 @@ enum DecodeFailure {
     Unknown(usize),
 }
 
-fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeFailure> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return decode_utf8(rest).map(|text| (text, Encoding::Utf8Bom));
+fn decode(bytes: Cow<[u8]>) -> Result<(String, Encoding), DecodeFailure> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let mut bytes = bytes.into_owned();
+        bytes.drain(..3);
+        return String::from_utf8(bytes)
+            .map(|text| (text, Encoding::Utf8Bom))
+            .map_err(|error| DecodeFailure::Unknown(error.utf8_error().valid_up_to()));
     }
     // UTF-16 is only taken with a BOM: without one, its NUL bytes make it indistinguishable
     // from a binary file, and guessing silently is worse than saying so.
@@ -194,18 +204,22 @@ fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeFailure> {
             return decode_strict(rs, rest).map(|text| (text, encoding));
         }
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if bytes.contains(&0) {
+        let offset = bytes.iter().position(|&b| b == 0).expect("a NUL byte");
         return Err(DecodeFailure::Binary(offset));
     }
-    match decode_utf8(bytes) {
-        Ok(text) => Ok((text, Encoding::Utf8)),
-        Err(_) => decode_strict(GB18030, bytes).map(|text| (text, Encoding::Gb18030)),
-    }
-}
-
-fn decode_utf8(bytes: &[u8]) -> Result<String, DecodeFailure> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|error| DecodeFailure::Unknown(error.utf8_error().valid_up_to()))
+    // Owned UTF-8 becomes the text as it is; borrowed bytes are copied only once valid.
+    let bytes = match bytes {
+        Cow::Owned(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => return Ok((text, Encoding::Utf8)),
+            Err(error) => Cow::Owned(error.into_bytes()),
+        },
+        Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => return Ok((text.to_owned(), Encoding::Utf8)),
+            Err(_) => Cow::Borrowed(bytes),
+        },
+    };
+    decode_strict(GB18030, &bytes).map(|text| (text, Encoding::Gb18030))
 }
 
 fn decode_strict(encoding: &'static RsEncoding, bytes: &[u8]) -> Result<String, DecodeFailure> {
