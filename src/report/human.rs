@@ -62,11 +62,7 @@ fn pieces<E>(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_context_lines(0);
-    super::render_in_order(
-        files,
-        |file| render_file(&handler, file),
-        |piece| emit(&piece),
-    )?;
+    super::render_in_order(files, |file| render_file(&handler, file), &mut emit)?;
     if options.quiet {
         return Ok(());
     }

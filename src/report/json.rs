@@ -274,45 +274,42 @@ fn pieces<E>(
 
     emit(&format!("{{\n  \"version\": {VERSION},\n  \"files\": "))?;
     emit(if files.is_empty() { "[]" } else { "[\n" })?;
-    let mut batch: Vec<Chunk> = Vec::new();
+    let mut batches: Vec<Vec<Chunk>> = vec![Vec::new()];
     let mut weight = 0;
-    let mut flush = |batch: &mut Vec<Chunk>| -> Result<(), E> {
-        let first = batch.first().map_or(0, |c| c.file);
-        let last = batch.last().map_or(0, |c| c.file + 1);
-        let indexes: Vec<LineIndex> = files[first..last]
-            .par_iter()
-            .map(|f| LineIndex::new(&f.document.text))
-            .collect();
-        let texts: Vec<String> = batch
-            .par_iter()
-            .map(|chunk| chunk_text(files, &indexes[chunk.file - first], chunk))
-            .collect();
-        batch.clear();
-        texts.iter().try_for_each(|text| emit(text))
-    };
     for (i, file) in files.iter().enumerate() {
         let count = file.diagnostics.len();
         let mut start = 0;
         loop {
             let end = count.min(start + sizes.chunk);
-            batch.push(Chunk {
+            if weight >= sizes.batch {
+                batches.push(Vec::new());
+                weight = 0;
+            }
+            batches.last_mut().expect("a batch").push(Chunk {
                 file: i,
                 diagnostics: start..end,
             });
             weight += end - start + 1;
-            if weight >= sizes.batch {
-                flush(&mut batch)?;
-                weight = 0;
-            }
             if end == count {
                 break;
             }
             start = end;
         }
     }
-    if !batch.is_empty() {
-        flush(&mut batch)?;
-    }
+    let make = |batch: &Vec<Chunk>| -> Vec<String> {
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+            return Vec::new();
+        };
+        let indexes: Vec<LineIndex> = files[first.file..=last.file]
+            .par_iter()
+            .map(|f| LineIndex::new(&f.document.text))
+            .collect();
+        batch
+            .par_iter()
+            .map(|chunk| chunk_text(files, &indexes[chunk.file - first.file], chunk))
+            .collect()
+    };
+    super::pipeline(&batches, make, &mut emit)?;
     if !files.is_empty() {
         emit("\n  ]")?;
     }

@@ -24,8 +24,9 @@ const BATCH: usize = 16 * 1024;
 pub(crate) fn render_in_order<E>(
     files: &[FileResult],
     render: impl Fn(&FileResult) -> String + Sync,
-    mut emit: impl FnMut(String) -> Result<(), E>,
+    emit: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    let mut batches = Vec::new();
     let mut rest = files;
     while !rest.is_empty() {
         let mut weight = 0;
@@ -37,13 +38,34 @@ pub(crate) fn render_in_order<E>(
             })
             .map_or(rest.len(), |last| last + 1);
         let (batch, after) = rest.split_at(take);
-        let pieces: Vec<String> = batch.par_iter().map(&render).collect();
-        for piece in pieces {
-            emit(piece)?;
-        }
+        batches.push(batch);
         rest = after;
     }
-    Ok(())
+    pipeline(
+        &batches,
+        |batch| batch.par_iter().map(&render).collect(),
+        emit,
+    )
+}
+
+/// Makes each batch's pieces with `make` (which may use every core) while the calling thread
+/// hands the previous batch's pieces to `emit`, in order: copying out the report overlaps
+/// with rendering the next batch.
+pub(crate) fn pipeline<B: Sync, E>(
+    batches: &[B],
+    make: impl Fn(&B) -> Vec<String> + Sync,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut ready: Vec<String> = Vec::new();
+    for batch in batches {
+        let mut next = Vec::new();
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| next = make(batch));
+            ready.iter().try_for_each(|piece| emit(piece))
+        })?;
+        ready = next;
+    }
+    ready.iter().try_for_each(|piece| emit(piece))
 }
 
 /// Counts by severity across files.
