@@ -102,10 +102,9 @@ pub fn check_document(
     doc: &Document,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let run = |rule: &&Rule| {
-        let ctx = Context::new(doc, rules, settings);
-        rule.run(&ctx)
-    };
+    // One context for all the rules, so that the substitution rules share one word search.
+    let ctx = Context::new(doc, rules, settings);
+    let run = |rule: &&Rule| rule.run(&ctx);
     // Small documents are faster on one thread; the files around them keep the others busy.
     let mut diagnostics: Vec<Diagnostic> = if doc.text.len() > 256 * 1024 {
         active.par_iter().flat_map_iter(run).collect()

@@ -17,7 +17,7 @@ mod suppression;
 pub mod template;
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -45,7 +45,9 @@ pub struct Context<'a> {
     pub doc: &'a Document,
     pub settings: &'a Settings,
     words: &'a substitution::WordIndex,
-    word_hits: OnceCell<Vec<substitution::WordHit>>,
+    /// The word index's hits, found by the first substitution rule and shared by the others
+    /// (one Context per document, shared by all its rules and threads).
+    word_hits: OnceLock<Vec<substitution::WordHit>>,
 }
 
 impl<'a> Context<'a> {
@@ -54,7 +56,7 @@ impl<'a> Context<'a> {
             doc,
             settings,
             words: &rules.words,
-            word_hits: OnceCell::new(),
+            word_hits: OnceLock::new(),
         }
     }
 
