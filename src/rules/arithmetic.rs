@@ -91,8 +91,8 @@ impl Arithmetic {
         }
         Ok(Arithmetic {
             scope: meta.scope.unwrap_or(Scope::Body),
+            requires: spec.requires.or_derived(spec.pattern.0.as_str()),
             regex: spec.pattern.0,
-            requires: spec.requires,
             equations,
         })
     }

@@ -100,9 +100,17 @@ impl Consistency {
             .chain(spec.forms.iter().filter_map(|f| f.replacement.as_ref()))
             .flat_map(Template::placeholders)
             .any(|name| name == "preferred_count");
+        let forms = spec
+            .forms
+            .into_iter()
+            .map(|form| FormSpec {
+                requires: form.requires.or_derived(form.pattern.0.as_str()),
+                ..form
+            })
+            .collect();
         Ok(Consistency {
             scope: meta.scope.unwrap_or(Scope::Prose),
-            forms: spec.forms,
+            forms,
             prefer,
             when: spec.when,
             shows_preferred_count,

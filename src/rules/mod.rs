@@ -4,6 +4,7 @@
 mod arithmetic;
 mod consistency;
 mod footnotes;
+mod literals;
 mod load;
 mod metric;
 mod numbering;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::load::RegexSpec;
+use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::{Fix, Span};
@@ -53,6 +54,8 @@ pub enum Guard {
 
 struct Case {
     regex: regex::Regex,
+    /// Literals every match contains: a span without them is skipped.
+    requires: Requires,
     /// The regex has no named groups: `find_iter` finds all a report needs.
     plain: bool,
     message: Option<Template>,
@@ -73,6 +76,7 @@ impl Pattern {
             .cases
             .into_iter()
             .map(|c| Case {
+                requires: Requires::default().or_derived(c.pattern.0.as_str()),
                 plain: c.pattern.0.capture_names().flatten().next().is_none(),
                 regex: c.pattern.0,
                 message: c.message,
@@ -84,6 +88,7 @@ impl Pattern {
             cases.insert(
                 0,
                 Case {
+                    requires: Requires::default().or_derived(pattern.0.as_str()),
                     plain: pattern.0.capture_names().flatten().next().is_none(),
                     regex: pattern.0,
                     message: None,
@@ -178,6 +183,9 @@ impl Check for Pattern {
         for scope_span in self.scope.spans(ctx.doc) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
+                if !case.requires.admits(haystack) {
+                    continue;
+                }
                 if case.plain {
                     for whole in case.regex.find_iter(haystack) {
                         self.report(sink, case, haystack, scope_span.start, whole, whole, None);
