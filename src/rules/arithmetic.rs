@@ -99,13 +99,17 @@ impl Arithmetic {
 }
 
 impl Check for Arithmetic {
+    fn requires(&self) -> Vec<&Requires> {
+        vec![&self.requires]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         for scope_span in self.scope.spans(ctx.doc) {
-            let haystack = scope_span.text(text);
-            if !self.requires.admits(haystack) {
+            if !self.requires.admits_span(ctx, scope_span) {
                 continue;
             }
+            let haystack = scope_span.text(text);
             for captures in self.regex.captures_iter(haystack) {
                 let values: HashMap<&str, Stated> = self
                     .regex

@@ -120,11 +120,12 @@ impl Consistency {
 
 impl FormSpec {
     /// Every match of the form in the spans, with its span's offset.
-    fn matches<'t>(&self, text: &'t str, spans: &[Span]) -> Vec<(usize, regex::Captures<'t>)> {
+    fn matches<'t>(&self, ctx: &Context<'t>, spans: &[Span]) -> Vec<(usize, regex::Captures<'t>)> {
+        let text = ctx.text();
         spans
             .iter()
+            .filter(|s| self.requires.admits_span(ctx, **s))
             .map(|s| (s.start, s.text(text)))
-            .filter(|(_, haystack)| self.requires.admits(haystack))
             .flat_map(|(start, haystack)| {
                 self.pattern
                     .0
@@ -134,17 +135,20 @@ impl FormSpec {
             .collect()
     }
 
-    fn count(&self, text: &str, spans: &[Span]) -> usize {
+    fn count(&self, ctx: &Context, spans: &[Span]) -> usize {
         spans
             .iter()
-            .map(|s| s.text(text))
-            .filter(|haystack| self.requires.admits(haystack))
-            .map(|haystack| self.pattern.0.find_iter(haystack).count())
+            .filter(|s| self.requires.admits_span(ctx, **s))
+            .map(|s| self.pattern.0.find_iter(s.text(ctx.text())).count())
             .sum()
     }
 }
 
 impl Check for Consistency {
+    fn requires(&self) -> Vec<&Requires> {
+        self.forms.iter().map(|f| &f.requires).collect()
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         let spans = self.scope.spans(ctx.doc);
@@ -153,7 +157,7 @@ impl Check for Consistency {
             .forms
             .iter()
             .enumerate()
-            .map(|(i, form)| (self.prefer != Some(i)).then(|| form.matches(text, &spans)))
+            .map(|(i, form)| (self.prefer != Some(i)).then(|| form.matches(ctx, &spans)))
             .collect();
         let mut counts: Vec<usize> = found
             .iter()
@@ -167,15 +171,12 @@ impl Check for Consistency {
                 return;
             }
             counts[preferred] = if self.shows_preferred_count {
-                self.forms[preferred].count(text, &spans)
+                self.forms[preferred].count(ctx, &spans)
             } else if self.when == When::Mixed && others == 1 {
                 let form = &self.forms[preferred];
-                usize::from(
-                    spans
-                        .iter()
-                        .map(|s| s.text(text))
-                        .any(|h| form.requires.admits(h) && form.pattern.0.is_match(h)),
-                )
+                usize::from(spans.iter().any(|s| {
+                    form.requires.admits_span(ctx, *s) && form.pattern.0.is_match(s.text(text))
+                }))
             } else {
                 // Reported either way: mixed, or `when: always` with some other form.
                 0

@@ -26,6 +26,37 @@ pub fn required(pattern: &str) -> Option<Set> {
     Some(set)
 }
 
+/// Whether every match of `pattern` lies within one line and is not empty, and the pattern
+/// reads its surroundings only through `(?m)^`, `(?m)$`, `\A` and word boundaries: then its
+/// matches in a text are its matches in each line, each searched with the text before it as
+/// context and the line's end as the end (`$` and `\b` read the end of text as they read a
+/// line break; `\z` would not, and excludes a pattern).
+pub fn stays_on_one_line(pattern: &str) -> bool {
+    use regex_syntax::hir::Look;
+
+    fn no_newline(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Empty => true,
+            HirKind::Literal(literal) => !literal.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .all(|r| !(r.start()..=r.end()).contains(&'\n')),
+            HirKind::Class(Class::Bytes(class)) => class
+                .ranges()
+                .iter()
+                .all(|r| !(r.start()..=r.end()).contains(&b'\n')),
+            HirKind::Look(look) => !matches!(look, Look::End | Look::StartCRLF | Look::EndCRLF),
+            HirKind::Repetition(rep) => no_newline(&rep.sub),
+            HirKind::Capture(capture) => no_newline(&capture.sub),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().all(no_newline),
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|hir| hir.properties().minimum_len().is_some_and(|n| n > 0) && no_newline(&hir))
+}
+
 /// The whole language of `hir` when it is a small finite set of strings.
 fn exact(hir: &Hir) -> Option<Set> {
     match hir.kind() {
@@ -212,6 +243,18 @@ mod tests {
             strings(r"\d年(?P<zero>0)[1-2]月").unwrap(),
             ["年01月", "年02月"]
         );
+    }
+
+    #[test]
+    fn tells_patterns_that_stay_on_one_line() {
+        assert!(stays_on_one_line(r"(?m)^(?P<ws>[ \t\u{A0}]+)[\p{Han}（]"));
+        assert!(stays_on_one_line(r"(?m)^.+$"));
+        assert!(stays_on_one_line(r"\b\d+\b"));
+        assert!(!stays_on_one_line(r"[\s\S]+"));
+        assert!(!stays_on_one_line(r"a\s+b"));
+        assert!(!stays_on_one_line(r"a\z"));
+        assert!(!stays_on_one_line(r"(?m)^$"));
+        assert!(!stays_on_one_line(r"a?"));
     }
 
     #[test]

@@ -112,6 +112,7 @@ const WHAT: &str = "规则文件";
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub(super) words: substitution::WordIndex,
+    pub(super) literals: requires::LiteralIndex,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -206,7 +207,9 @@ impl RuleSet {
             }
         }
         rules.sort_by_key(|rule| rule.meta.id);
+        let literals = requires::LiteralIndex::build(rules.iter().flat_map(|r| r.check.requires()));
         Ok(RuleSet {
+            literals,
             rules,
             words: words.build(),
         })

@@ -32,6 +32,11 @@ use crate::model::{DocDate, DocType, Document};
 /// The compiled form of one kind's fields.
 pub trait Check: Send + Sync {
     fn check(&self, ctx: &Context, sink: &mut Sink);
+
+    /// The literal sets the kind tests spans with, for the rule set's shared `LiteralIndex`.
+    fn requires(&self) -> Vec<&requires::Requires> {
+        Vec::new()
+    }
 }
 
 /// Per-file settings that change how some rules read a document (gwlint.yaml).
@@ -49,6 +54,9 @@ pub struct Context<'a> {
     /// The word index's hits, found by the first substitution rule and shared by the others
     /// (one Context per document, shared by all its rules and threads).
     word_hits: OnceLock<Vec<substitution::WordHit>>,
+    literals: &'a requires::LiteralIndex,
+    /// Per paragraph, `words()` words of bits: the `LiteralIndex` sets it holds a literal of.
+    literal_hits: OnceLock<Vec<u64>>,
 }
 
 impl<'a> Context<'a> {
@@ -58,11 +66,35 @@ impl<'a> Context<'a> {
             settings,
             words: &rules.words,
             word_hits: OnceLock::new(),
+            literals: &rules.literals,
+            literal_hits: OnceLock::new(),
         }
     }
 
     pub fn text(&self) -> &'a str {
         &self.doc.text
+    }
+
+    /// Which `Requires` sets have a literal in `span` when it is a paragraph's span (most
+    /// scopes are made of them), found for all paragraphs at once on first use.
+    pub fn literal_hits(&self, span: Span) -> Option<&[u64]> {
+        if self.literals.is_empty() {
+            return None;
+        }
+        let paragraphs = &self.doc.paragraphs;
+        let at = paragraphs.partition_point(|p| p.span.start < span.start);
+        if paragraphs.get(at)?.span != span {
+            return None;
+        }
+        let words = self.literals.words();
+        let hits = self.literal_hits.get_or_init(|| {
+            let mut bits = vec![0; paragraphs.len() * words];
+            for (p, chunk) in paragraphs.iter().zip(bits.chunks_mut(words)) {
+                self.literals.hits(p.span.text(&self.doc.text), chunk);
+            }
+            bits
+        });
+        Some(&hits[at * words..(at + 1) * words])
     }
 }
 

@@ -58,6 +58,9 @@ struct Case {
     requires: Requires,
     /// The regex has no named groups: `find_iter` finds all a report needs.
     plain: bool,
+    /// Every match lies within a line (`literals::stays_on_one_line`): a span of many lines
+    /// can be searched line by line, skipping the lines without the required literals.
+    one_line: bool,
     message: Option<Template>,
     span: Option<String>,
     replacement: Option<Template>,
@@ -77,6 +80,7 @@ impl Pattern {
             .into_iter()
             .map(|c| Case {
                 requires: Requires::default().or_derived(c.pattern.0.as_str()),
+                one_line: super::literals::stays_on_one_line(c.pattern.0.as_str()),
                 plain: c.pattern.0.capture_names().flatten().next().is_none(),
                 regex: c.pattern.0,
                 message: c.message,
@@ -89,6 +93,7 @@ impl Pattern {
                 0,
                 Case {
                     requires: Requires::default().or_derived(pattern.0.as_str()),
+                    one_line: super::literals::stays_on_one_line(pattern.0.as_str()),
                     plain: pattern.0.capture_names().flatten().next().is_none(),
                     regex: pattern.0,
                     message: None,
@@ -177,13 +182,58 @@ impl Pattern {
     }
 }
 
+impl Pattern {
+    /// `case` over a span of many lines, one line at a time: each line is searched in the span
+    /// up to the line's end (so `(?m)^` and `\b` see what comes before it), and a line without
+    /// the case's literals is not searched at all. The matches are those of one search over
+    /// the span, since none of them crosses a line break.
+    fn check_by_line(&self, sink: &mut Sink, case: &Case, haystack: &str, offset: usize) {
+        let mut line_start = 0;
+        while line_start <= haystack.len() {
+            let line_end = haystack[line_start..]
+                .find('\n')
+                .map_or(haystack.len(), |i| line_start + i);
+            if case.requires.admits(&haystack[line_start..line_end]) {
+                let upto = &haystack[..line_end];
+                let mut at = line_start;
+                if case.plain {
+                    while let Some(whole) = case.regex.find_at(upto, at) {
+                        at = whole.end();
+                        self.report(sink, case, haystack, offset, whole, whole, None);
+                    }
+                } else {
+                    while let Some(captures) = case.regex.captures_at(upto, at) {
+                        let whole = captures.get(0).expect("group 0");
+                        at = whole.end();
+                        let target = case
+                            .span
+                            .as_deref()
+                            .and_then(|group| captures.name(group))
+                            .unwrap_or(whole);
+                        self.report(sink, case, haystack, offset, whole, target, Some(&captures));
+                    }
+                }
+            }
+            line_start = line_end + 1;
+        }
+    }
+}
+
 impl Check for Pattern {
+    fn requires(&self) -> Vec<&Requires> {
+        self.cases.iter().map(|c| &c.requires).collect()
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         for scope_span in self.scope.spans(ctx.doc) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
-                if !case.requires.admits(haystack) {
+                if !case.requires.admits_span(ctx, scope_span) {
+                    continue;
+                }
+                if case.one_line && haystack.contains('\n') {
+                    self.check_by_line(sink, case, haystack, scope_span.start);
                     continue;
                 }
                 if case.plain {
