@@ -97,13 +97,14 @@ fn lex_line(content: &str, offset: usize) -> Line {
         };
     }
     if may_open_structure(body) {
-        if let Some(pair) = GongwenParser::parse(Rule::document, content)
+        if let Some(pair) = GongwenParser::parse(Rule::document, grammar_input(content, body))
             .ok()
             .and_then(|mut pairs| pairs.next())
             .and_then(|document| document.into_inner().next())
         {
             let mut line = line(pair);
-            line.span = line.span.shift(offset);
+            // Every alternative ends with the line: `rest` runs to its end.
+            line.span = Span::new(line.span.start, content.len()).shift(offset);
             if let LineKind::DocNumber(span) = &mut line.kind {
                 *span = span.shift(offset);
             }
@@ -119,6 +120,36 @@ fn lex_line(content: &str, offset: usize) -> Line {
         span: Span::new(offset + content.len() - body.len(), offset + content.len()),
         kind: LineKind::Text,
     }
+}
+
+/// Non-space characters of a line the grammar reads at most before `rest` takes the remainder:
+/// the longest is a 发文字号 (12 characters of 代字, bracket, 4 digits, bracket, 字第, 6 digits,
+/// 号), well under this.
+const GRAMMAR_REACH: usize = 64;
+
+/// As much of a line as the grammar needs to classify it: the line up to its
+/// `GRAMMAR_REACH`-th non-space character after the indentation. The cut always falls just
+/// before a non-space character, so a run of spaces (which several alternatives allow) is
+/// never cut short and the character after it is never mistaken for the end of the line. A
+/// line that opens with a book title or `#` may hold a long 《…》 before its 名词解释 and goes
+/// whole. What pest then does per line (its own line index, the skip to the end) no longer
+/// grows with the line.
+fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
+    if body.starts_with(['《', '#']) {
+        return content;
+    }
+    let indent = content.len() - body.len();
+    let mut seen = 0;
+    for (at, c) in body.char_indices() {
+        if is_space(c) {
+            continue;
+        }
+        if seen == GRAMMAR_REACH {
+            return &content[..indent + at];
+        }
+        seen += 1;
+    }
+    content
 }
 
 /// The grammar's `space`: what indentation and blank lines are made of.
@@ -836,6 +867,27 @@ mod tests {
             "正文里有（括号）和〔2021〕。\n上一篇\n下一篇：\n文　　号：1\n文号 | 2",
         ] {
             same_lines(text);
+        }
+        // Long lines, cut for the grammar: spaces around the cut, long book titles.
+        let long = "长".repeat(70);
+        let spaces = " ".repeat(100);
+        for text in [
+            format!("（一）{long}"),
+            format!("一、{spaces}{long}"),
+            format!("发布日期{spaces}：{long}"),
+            format!("《{long}》名词解释"),
+            format!("《{long}》名词解释：{spaces}"),
+            format!("#{spaces}名词解释"),
+            format!("名词解释{spaces}"),
+            format!("名词解释{spaces}{long}"),
+            format!("{}{spaces}〔2021〕1号", "长".repeat(62)),
+            format!(
+                "{}〔2021〕{spaces}第{spaces}1{spaces}号{long}",
+                "嘉".repeat(12)
+            ),
+            format!("　　1.{spaces}{long}\r\n2、{long}"),
+        ] {
+            same_lines(&text);
         }
     }
 }
