@@ -273,15 +273,15 @@ fn write_diagnostic(out: &mut String, text: &str, index: &LineIndex, d: &Diagnos
     out.push_str(IN);
     out.push_str("\"rule\": ");
     push_str(out, d.rule);
-    out.push_str(",");
+    out.push(',');
     out.push_str(IN);
     out.push_str("\"severity\": ");
     push_str(out, d.severity.as_str());
-    out.push_str(",");
+    out.push(',');
     out.push_str(IN);
     out.push_str("\"message\": ");
     push_str(out, &d.message);
-    out.push_str(",");
+    out.push(',');
     out.push_str(IN);
     out.push_str("\"help\": ");
     match &d.help {
@@ -296,18 +296,18 @@ fn write_diagnostic(out: &mut String, text: &str, index: &LineIndex, d: &Diagnos
         ("byte_start", d.span.start),
         ("byte_end", d.span.end),
     ] {
-        out.push_str(",");
+        out.push(',');
         out.push_str(IN);
         out.push('"');
         out.push_str(key);
         out.push_str("\": ");
         push_usize(out, value);
     }
-    out.push_str(",");
+    out.push(',');
     out.push_str(IN);
     out.push_str("\"text\": ");
     push_str(out, d.span.text(text));
-    out.push_str(",");
+    out.push(',');
     out.push_str(IN);
     out.push_str("\"fix\": ");
     match &d.fix {
