@@ -186,22 +186,32 @@ impl RuleSet {
     pub fn from_packs(
         packs: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, Box<LoadError>> {
+        use rayon::prelude::*;
+
+        let packs: Vec<(String, String)> = packs.into_iter().collect();
+        // Reading the YAML compiles every regex, the bulk of loading: all packs at once, on
+        // all cores. Compiling the rules stays in pack order, and so do the errors.
+        let parsed: Vec<Result<Vec<RuleSpec>, Box<LoadError>>> = packs
+            .par_iter()
+            .map(|(file, yaml)| parse_pack(file, yaml))
+            .collect();
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: HashMap<&'static str, String> = HashMap::new();
         let mut words = substitution::WordIndexBuilder::default();
-        for (file, yaml) in packs {
-            for rule in load_pack(&file, &yaml, &mut words)? {
+        for ((file, yaml), specs) in packs.iter().zip(parsed) {
+            let (file, yaml) = (file.clone(), yaml.as_str());
+            for rule in compile_pack(&file, yaml, specs?, &mut words)? {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
                     let reason =
                         format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
                     // Within one pack the second definition is the offending one.
-                    let offsets = id_offsets(&yaml, rule.meta.id);
+                    let offsets = id_offsets(yaml, rule.meta.id);
                     let at = if first == file {
                         offsets.last()
                     } else {
                         offsets.first()
                     };
-                    return Err(YamlError::new(WHAT, &file, &yaml, reason, at.copied()));
+                    return Err(YamlError::new(WHAT, &file, yaml, reason, at.copied()));
                 }
                 rules.push(rule);
             }
@@ -258,13 +268,16 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
         .collect()
 }
 
-fn load_pack(
+fn parse_pack(file: &str, yaml: &str) -> Result<Vec<RuleSpec>, Box<LoadError>> {
+    serde_yaml::from_str(yaml).map_err(|error| YamlError::from_serde(WHAT, file, yaml, &error))
+}
+
+fn compile_pack(
     file: &str,
     yaml: &str,
+    specs: Vec<RuleSpec>,
     words: &mut substitution::WordIndexBuilder,
 ) -> Result<Vec<Rule>, Box<LoadError>> {
-    let specs: Vec<RuleSpec> = serde_yaml::from_str(yaml)
-        .map_err(|error| YamlError::from_serde(WHAT, file, yaml, &error))?;
     specs
         .into_iter()
         .map(|spec| {
