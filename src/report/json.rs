@@ -381,18 +381,11 @@ fn push_str(out: &mut String, value: &str) {
     out.push('"');
 }
 
-fn push_usize(out: &mut String, mut value: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
+fn push_usize(out: &mut String, value: usize) {
+    if value >= 10 {
+        push_usize(out, value / 10);
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push(char::from(b'0' + (value % 10) as u8));
 }
 
 /// The report, piece by piece in order, exactly as `serde_json::to_string_pretty` writes the

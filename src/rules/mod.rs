@@ -57,6 +57,8 @@ pub struct Context<'a> {
     literals: &'a requires::LiteralIndex,
     /// Per paragraph, `words()` words of bits: the `LiteralIndex` sets it holds a literal of.
     literal_hits: OnceLock<Vec<u64>>,
+    /// The paragraph `literal_hits` last answered for: rules walk their spans in order.
+    last_paragraph: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Context<'a> {
@@ -68,6 +70,7 @@ impl<'a> Context<'a> {
             word_hits: OnceLock::new(),
             literals: &rules.literals,
             literal_hits: OnceLock::new(),
+            last_paragraph: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -81,11 +84,22 @@ impl<'a> Context<'a> {
         if self.literals.is_empty() {
             return None;
         }
+        use std::sync::atomic::Ordering::Relaxed;
         let paragraphs = &self.doc.paragraphs;
-        let at = paragraphs.partition_point(|p| p.span.start < span.start);
-        if paragraphs.get(at)?.span != span {
-            return None;
-        }
+        let last = self.last_paragraph.load(Relaxed);
+        let is = |i: usize| paragraphs.get(i).is_some_and(|p| p.span == span);
+        let at = if is(last) {
+            last
+        } else if is(last + 1) {
+            last + 1
+        } else {
+            let at = paragraphs.partition_point(|p| p.span.start < span.start);
+            if !is(at) {
+                return None;
+            }
+            at
+        };
+        self.last_paragraph.store(at, Relaxed);
         let words = self.literals.words();
         let hits = self.literal_hits.get_or_init(|| {
             let mut bits = vec![0; paragraphs.len() * words];
