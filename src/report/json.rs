@@ -127,22 +127,35 @@ impl Nested {
     fn indent(&self, writer: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
     }
-}
 
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+    /// `[` or `{`: arrays and objects open and close alike.
+    fn open(&mut self, w: &mut (impl std::io::Write + ?Sized), mark: &[u8]) -> std::io::Result<()> {
         self.depth += 1;
         self.has_value = false;
-        w.write_all(b"[")
+        w.write_all(mark)
     }
 
-    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+    fn close(
+        &mut self,
+        w: &mut (impl std::io::Write + ?Sized),
+        mark: &[u8],
+    ) -> std::io::Result<()> {
         self.depth -= 1;
         if self.has_value {
             w.write_all(b"\n")?;
             self.indent(w)?;
         }
-        w.write_all(b"]")
+        w.write_all(mark)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
     }
 
     fn begin_array_value<W: std::io::Write + ?Sized>(
@@ -160,18 +173,11 @@ impl serde_json::ser::Formatter for Nested {
     }
 
     fn begin_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
 
     fn end_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(b"}")
+        self.close(w, b"}")
     }
 
     fn begin_object_key<W: std::io::Write + ?Sized>(
