@@ -6,25 +6,20 @@ use std::fmt::Write;
 
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
-use crate::source::LineIndex;
 
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
     let mut out = String::new();
-    for file in files {
-        let text = file.document.text.as_str();
-        let index = LineIndex::new(text);
-        let path = file.source.path.to_string_lossy().replace('\\', "/");
-        for d in &file.diagnostics {
-            let start = index.line_col(text, d.span.start);
-            let _ = writeln!(
-                out,
-                "{path}:{}:{}: {} {}",
-                start.line,
-                start.column,
-                d.rule,
-                one_line(&d.message)
-            );
-        }
+    for at in super::located(files) {
+        let d = at.diagnostic;
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            at.path,
+            at.start.line,
+            at.start.column,
+            d.rule,
+            one_line(&d.message)
+        );
     }
     out
 }

@@ -13,37 +13,30 @@
 use crate::diagnostic::Severity;
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
-use crate::source::LineIndex;
 
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
     let mut out = String::new();
-    for file in files {
-        let text = file.document.text.as_str();
-        let index = LineIndex::new(text);
-        let path = file.source.path.to_string_lossy().replace('\\', "/");
-        for d in &file.diagnostics {
-            let start = index.line_col(text, d.span.start);
-            let end = index.line_col(text, d.span.end);
-            let command = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            let message = match &d.help {
-                Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
-                _ => d.message.clone(),
-            };
-            out.push_str(&format!(
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&path),
-                start.line,
-                start.column,
-                end.line,
-                end.column,
-                escape_property(d.rule),
-                escape_data(&message),
-            ));
-        }
+    for at in super::located(files) {
+        let (d, path, start, end) = (at.diagnostic, &at.path, at.start, at.end);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let message = match &d.help {
+            Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
+            _ => d.message.clone(),
+        };
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(path),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            escape_property(d.rule),
+            escape_data(&message),
+        ));
     }
     out
 }

@@ -93,3 +93,27 @@ impl Summary {
         summary
     }
 }
+
+/// A diagnostic with what the line-oriented formats print of it.
+pub struct Located<'a> {
+    /// The file's path with forward slashes.
+    pub path: String,
+    pub start: crate::source::LineColumn,
+    pub end: crate::source::LineColumn,
+    pub diagnostic: &'a crate::diagnostic::Diagnostic,
+}
+
+/// Every diagnostic of every file, in order, with its path and positions.
+pub fn located(files: &[FileResult]) -> impl Iterator<Item = Located<'_>> {
+    files.iter().flat_map(|file| {
+        let text = file.document.text.as_str();
+        let index = crate::source::LineIndex::new(text);
+        let path = file.source.path.to_string_lossy().replace('\\', "/");
+        file.diagnostics.iter().map(move |d| Located {
+            path: path.clone(),
+            start: index.line_col(text, d.span.start),
+            end: index.line_col(text, d.span.end),
+            diagnostic: d,
+        })
+    })
+}
