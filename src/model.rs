@@ -15,6 +15,11 @@ pub struct Document {
     pub footnote_refs: Vec<FootnoteRef>,
     pub glossary: Option<Glossary>,
     pub meta: Metadata,
+    /// The document's parts in order, each a run of paragraphs of one region.
+    pub regions: Vec<RegionSpan>,
+    /// URLs and Markdown link targets inside prose paragraphs, sorted: text no rule reads
+    /// and no fix touches.
+    pub urls: Vec<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -25,6 +30,114 @@ pub struct Paragraph {
     /// The paragraph ends mid-sentence and the next one carries the sentence on: a page break
     /// of the original cut it in two (000:19 → 000:21).
     pub broken: bool,
+    /// The part of the document the paragraph belongs to.
+    pub region: Region,
+}
+
+/// A part of a document: where a line is decides which rules read it. Real documents arrive
+/// with parts that are not the document's prose (collector front matter and notes, web-page
+/// chrome, Markdown code and comments) and parts whose lines are not sentences (tables).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Region {
+    /// A leading `---` … `---` block of `key: value` lines added by a collector or a
+    /// static-site tool.
+    FrontMatter,
+    /// A collector's blockquote note (`> 本文正文由脚本…提取`).
+    Note,
+    /// Web-portal furniture: 【字体：大 中 小】, 打印本页, 关闭窗口, metadata tables, download links.
+    Chrome,
+    /// 发文机关标志, 发文字号, title, subtitle, speaker, 主送机关 / 称谓.
+    Header,
+    Body,
+    /// A table flattened to one cell per line.
+    Table,
+    /// A caption or byline: `表1 主要指标`, `专栏2`, `（下转第四版）`, `…记者 王鼎 摄`.
+    Caption,
+    /// An annex (附件) after the main document: its numbering starts again.
+    Annex,
+    /// A 目录 whose lines repeat the chapter headings.
+    Toc,
+    /// The 名词解释 / 注释 glossary.
+    Glossary,
+    /// 特此通知, the issuing organ and the 成文日期, 抄送 and 印发 lines.
+    Closing,
+    /// A fenced Markdown code block.
+    Code,
+    /// A Markdown pipe table.
+    MarkdownTable,
+    /// An HTML comment (gwlint's own `<!-- gwlint-disable … -->` lines among them).
+    Comment,
+}
+
+impl Region {
+    /// Regions whose text is the document's own writing, read by punctuation, spacing and
+    /// wording rules.
+    pub fn is_prose(self) -> bool {
+        matches!(
+            self,
+            Region::Header
+                | Region::Body
+                | Region::Table
+                | Region::Caption
+                | Region::Annex
+                | Region::Glossary
+                | Region::Closing
+        )
+    }
+
+    /// Regions that hold running text: sentences, headings and their numbering.
+    pub fn is_running_text(self) -> bool {
+        matches!(self, Region::Body | Region::Annex)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::FrontMatter => "front-matter",
+            Region::Note => "note",
+            Region::Chrome => "chrome",
+            Region::Header => "header",
+            Region::Body => "body",
+            Region::Table => "table",
+            Region::Caption => "caption",
+            Region::Annex => "annex",
+            Region::Toc => "toc",
+            Region::Glossary => "glossary",
+            Region::Closing => "closing",
+            Region::Code => "markdown-code",
+            Region::MarkdownTable => "markdown-table",
+            Region::Comment => "comment",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Region::FrontMatter => "前置元数据",
+            Region::Note => "采集说明",
+            Region::Chrome => "网页附带内容",
+            Region::Header => "版头",
+            Region::Body => "正文",
+            Region::Table => "表格",
+            Region::Caption => "图表题注",
+            Region::Annex => "附件",
+            Region::Toc => "目录",
+            Region::Glossary => "名词解释",
+            Region::Closing => "落款与版记",
+            Region::Code => "代码块",
+            Region::MarkdownTable => "Markdown 表格",
+            Region::Comment => "注释（HTML）",
+        }
+    }
+}
+
+/// A run of consecutive paragraphs of one region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionSpan {
+    pub region: Region,
+    /// From the first paragraph's start to the last one's end.
+    pub span: Span,
+    /// Indices into `Document::paragraphs`.
+    pub paragraphs: std::ops::Range<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -87,6 +200,8 @@ impl ParagraphKind {
 pub enum Level {
     /// 第一部分 / 第一章 / 第一篇 / 第一节
     Part,
+    /// 第一条 of a 条例 or 办法: numbered on through the whole document.
+    Article,
     /// 一、
     L1,
     /// （一）
@@ -101,6 +216,7 @@ impl Level {
     pub fn name(self) -> &'static str {
         match self {
             Level::Part => "part",
+            Level::Article => "article",
             Level::L1 => "level1",
             Level::L2 => "level2",
             Level::L3 => "level3",
@@ -112,6 +228,7 @@ impl Level {
     pub fn standard_token(self, n: u32) -> String {
         match self {
             Level::Part => format!("第{}部分", chinese_numeral(n)),
+            Level::Article => format!("第{}条", chinese_numeral(n)),
             Level::L1 => format!("{}、", chinese_numeral(n)),
             Level::L2 => format!("（{}）", chinese_numeral(n)),
             Level::L3 => format!("{n}."),
@@ -150,6 +267,9 @@ pub struct Heading {
     /// Index into `Document::paragraphs`.
     #[serde(skip)]
     pub paragraph: usize,
+    /// Numbering restarts at each section: the main document is section 0, each annex
+    /// (附件) the next one.
+    pub section: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -162,6 +282,17 @@ pub struct FootnoteRef {
 pub struct Glossary {
     pub heading: Span,
     pub entries: Vec<GlossaryEntry>,
+    /// How the entries are keyed, and so what a reference to one looks like in the body.
+    pub keys: GlossaryKeys,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GlossaryKeys {
+    /// `①…`, `1、…`, `［1］…`: the body refers to an entry by its number (①, ［1］).
+    Number,
+    /// `“一网通办”：…` with no number: the body refers to an entry by its term.
+    Term,
 }
 
 #[derive(Clone, Debug)]
@@ -262,6 +393,10 @@ pub struct Metadata {
     pub speaker: Option<Span>,
     pub salutation: Option<Span>,
     pub docnum: Option<Span>,
+    /// The 文号 field of a collector's front matter, checked like a 发文字号 line.
+    pub docnum_field: Option<Span>,
+    /// The 标题 field of a collector's front matter.
+    pub title_field: Option<Span>,
     pub doc_type: Option<DocType>,
     /// A mid-year or summary report (上半年, 半年, 总结), exempt from annual-report requirements.
     pub midyear: bool,
@@ -280,13 +415,20 @@ impl Document {
             .filter(|p| p.span.start <= offset && offset <= p.span.end)
     }
 
-    /// Each heading's parent: the nearest heading before it of a shallower level.
+    /// Each heading's parent: the nearest heading before it of a shallower level, in the same
+    /// section.
     pub fn heading_parents(&self) -> Vec<Option<usize>> {
         let mut stack: Vec<usize> = Vec::new();
         self.headings
             .iter()
             .enumerate()
             .map(|(i, heading)| {
+                if stack
+                    .last()
+                    .is_some_and(|&top| self.headings[top].section != heading.section)
+                {
+                    stack.clear();
+                }
                 while stack
                     .last()
                     .is_some_and(|&top| self.headings[top].level >= heading.level)
@@ -305,7 +447,7 @@ impl Document {
     }
 }
 
-/// 1 → 一, 10 → 十, 21 → 二十一; beyond 99 the Arabic digits.
+/// 1 → 一, 10 → 十, 21 → 二十一, 101 → 一百零一, 110 → 一百一十; beyond 999 the Arabic digits.
 pub fn chinese_numeral(n: u32) -> String {
     const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
     match n {
@@ -318,6 +460,16 @@ pub fn chinese_numeral(n: u32) -> String {
                 String::new()
             }
         ),
+        100..=999 => {
+            let rest = n % 100;
+            let tail = match rest {
+                0 => String::new(),
+                1..=9 => format!("零{}", DIGITS[rest as usize]),
+                10..=19 => format!("一{}", chinese_numeral(rest)),
+                _ => chinese_numeral(rest),
+            };
+            format!("{}百{tail}", DIGITS[(n / 100) as usize])
+        }
         20..=99 => {
             let unit = if n % 10 == 0 {
                 String::new()
@@ -338,6 +490,20 @@ pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
             .position(|d| d == c)
             .map(|i| i as u32 + 1)
     };
+    if let Some((hundreds, rest)) = text.split_once('百') {
+        let mut hundreds_chars = hundreds.chars();
+        let h = match (hundreds_chars.next(), hundreds_chars.next()) {
+            (Some(c), None) => digit(c)?,
+            _ => return None,
+        };
+        let rest = rest.strip_prefix('零').unwrap_or(rest);
+        let tail = match rest {
+            "" => 0,
+            _ if rest.starts_with('十') => parse_chinese_numeral(&format!("一{rest}"))?,
+            _ => parse_chinese_numeral(rest)?,
+        };
+        return Some(h * 100 + tail);
+    }
     let chars: Vec<char> = text.chars().collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
@@ -355,7 +521,7 @@ mod tests {
 
     #[test]
     fn chinese_numerals_round_trip() {
-        for n in 1..=99 {
+        for n in 1..=999 {
             assert_eq!(parse_chinese_numeral(&chinese_numeral(n)), Some(n), "{n}");
         }
         assert_eq!(chinese_numeral(14), "十四");

@@ -12,6 +12,9 @@ use regex::Regex;
 use crate::diagnostic::Span;
 use crate::model::*;
 
+mod regions;
+use regions::Symbol;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/gongwen.pest"]
 struct GongwenParser;
@@ -20,6 +23,10 @@ struct GongwenParser;
 #[derive(Clone, Debug)]
 enum LineKind {
     Blank,
+    /// Markdown or collector structure: `---`, a code fence, `<!--`, `|`, `>`.
+    Markdown(Mark),
+    /// `# 标题` without a numbering token; the line's span starts after the hashes.
+    MarkdownHeading,
     Metadata,
     Portal,
     GlossaryHeading,
@@ -28,6 +35,15 @@ enum LineKind {
     Circled(u32),
     Dash,
     Text,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    Fence,
+    CodeFence,
+    CommentOpen,
+    TableRow,
+    Quote,
 }
 
 #[derive(Clone, Debug)]
@@ -177,6 +193,7 @@ const LINE_OPENERS: &[&str] = &[
     "文　　号",
     "文号",
     "有效性",
+    "时间",
     "扫一扫在手机打开当前页",
     "扫一扫在手机上查看当前页面",
     "政策留言板",
@@ -209,10 +226,16 @@ fn may_open_structure(body: &str) -> bool {
     let Some(first) = body.chars().next() else {
         return true;
     };
-    // md_hashes, book_title, heading tokens (第 （ ( 一…十 digits), dashes, circled numbers.
+    // md_hashes, book_title, heading tokens (第 （ ( 一…十 digits), dashes, circled numbers,
+    // Markdown structure (``` ~~~ <!-- | >).
     if matches!(
         first,
-        '#' | '《'
+        '#' | '`'
+            | '~'
+            | '<'
+            | '|'
+            | '>'
+            | '《'
             | '第'
             | '（'
             | '('
@@ -276,6 +299,25 @@ fn line(pair: Pair<Rule>) -> Line {
     let span = Span::new(start, whole.end);
     let kind = match rule {
         Rule::blank_line => LineKind::Blank,
+        Rule::markdown_line => inner
+            .find_map(|p| match p.as_rule() {
+                Rule::front_fence => Some(Mark::Fence),
+                Rule::code_fence => Some(Mark::CodeFence),
+                Rule::comment_open => Some(Mark::CommentOpen),
+                Rule::table_row => Some(Mark::TableRow),
+                Rule::quote_mark => Some(Mark::Quote),
+                _ => None,
+            })
+            .map_or(LineKind::Text, LineKind::Markdown),
+        Rule::md_heading => {
+            if let Some(text) = inner.find(|p| p.as_rule() == Rule::md_text) {
+                return Line {
+                    span: Span::new(span_of(&text).start, whole.end),
+                    kind: LineKind::MarkdownHeading,
+                };
+            }
+            LineKind::Text
+        }
         Rule::metadata_line => LineKind::Metadata,
         Rule::portal_line => LineKind::Portal,
         Rule::glossary_heading => LineKind::GlossaryHeading,
@@ -298,7 +340,8 @@ fn heading_token<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Option<Toke
     let mut token: Option<Token> = None;
     for pair in pairs {
         match pair.as_rule() {
-            Rule::part_token
+            Rule::article_token
+            | Rule::part_token
             | Rule::cn_token
             | Rule::paren_cn_token
             | Rule::paren_arabic_token
@@ -319,6 +362,7 @@ fn token_parts(pair: Pair<Rule>) -> Option<Token> {
     let token = span_of(&pair);
     let level = match rule {
         Rule::part_token => Level::Part,
+        Rule::article_token => Level::Article,
         Rule::cn_token => Level::L1,
         Rule::paren_cn_token => Level::L2,
         Rule::paren_arabic_token => Level::L4,
@@ -385,6 +429,12 @@ fn year_re() -> &'static Regex {
     regex(&RE, r"(\d{4})\s*年")
 }
 
+/// A URL, or the target of a Markdown link `[…](target)`.
+fn url_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    regex(&RE, r"(?:https?://|www\.)[\x21-\x7e]+|\]\([^)\s]*\)")
+}
+
 fn iso_date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     regex(&RE, r"\d{4}-\d{1,2}-\d{1,2}")
@@ -420,6 +470,8 @@ struct Assembler<'t> {
     paragraphs: Vec<Paragraph>,
     /// For each paragraph, its line's grammar kind.
     kinds: Vec<LineKind>,
+    /// For each paragraph, its numbering section (0 the main text, then each annex).
+    sections: Vec<u32>,
     meta: Metadata,
 }
 
@@ -430,6 +482,7 @@ impl<'t> Assembler<'t> {
             lines,
             paragraphs: Vec::new(),
             kinds: Vec::new(),
+            sections: Vec::new(),
             meta: Metadata::default(),
         }
     }
@@ -455,37 +508,163 @@ impl<'t> Assembler<'t> {
                 span,
                 kind,
                 broken: false,
+                region: Region::Body,
             });
             self.kinds.push(line.kind);
         }
+        self.regions();
+        self.front_matter_fields();
         let body_start = self.header();
         let glossary = self.glossary(body_start);
+        self.sections(body_start);
         let headings = self.headings(body_start);
         self.page_breaks();
         self.doc_type();
         self.date();
         let footnote_refs = self.footnote_refs();
+        let urls = self.urls();
         Document {
+            regions: region_spans(&self.paragraphs),
             paragraphs: self.paragraphs,
             headings,
             footnote_refs,
             glossary,
             meta: self.meta,
+            urls,
             text: String::new(),
+        }
+    }
+
+    /// What the region grammar sees of paragraph `i`.
+    fn symbol(&self, i: usize) -> Symbol {
+        let content = self.slice(self.paragraphs[i].span);
+        match &self.kinds[i] {
+            LineKind::Markdown(Mark::Fence) => Symbol::Fence,
+            LineKind::Markdown(Mark::CodeFence) => Symbol::CodeFence,
+            LineKind::Markdown(Mark::CommentOpen) if content.contains("-->") => Symbol::Comment,
+            LineKind::Markdown(Mark::CommentOpen) => Symbol::CommentOpen,
+            LineKind::Markdown(Mark::TableRow) => Symbol::TableRow,
+            LineKind::Markdown(Mark::Quote) if content.trim() == ">" => Symbol::ChromeWord,
+            LineKind::Markdown(Mark::Quote) => Symbol::Quote,
+            LineKind::MarkdownHeading => Symbol::MarkdownHeading,
+            LineKind::Metadata | LineKind::Portal => Symbol::Chrome,
+            LineKind::GlossaryHeading => Symbol::GlossaryHeading,
+            LineKind::Heading(_) => Symbol::Heading,
+            LineKind::DocNumber(_) | LineKind::Circled(_) | LineKind::Dash => Symbol::Text,
+            LineKind::Blank | LineKind::Text => {
+                if content.contains("-->") {
+                    Symbol::CommentClose
+                } else if regions::is_chrome_word(content) {
+                    Symbol::ChromeWord
+                } else if regions::is_annex_marker(content) {
+                    Symbol::Annex
+                } else if regions::is_toc_heading(content) {
+                    Symbol::Toc
+                } else if regions::is_closing_formula(content) {
+                    Symbol::ClosingFormula
+                } else if regions::is_copy_line(content) {
+                    Symbol::CopyLine
+                } else if content.chars().count() <= 24 && is_date_line(content) {
+                    Symbol::Date
+                } else if regions::is_caption(content) {
+                    Symbol::Caption
+                } else if i < 60 && regions::is_key_value(content) {
+                    Symbol::KeyValue
+                } else if regions::is_short(content) {
+                    Symbol::Short
+                } else {
+                    Symbol::Text
+                }
+            }
+        }
+    }
+
+    /// Places every paragraph the region grammar recognises; the rest stay body for now, and
+    /// captions, annex markers and the 目录 get their regions here.
+    fn regions(&mut self) {
+        let symbols: Vec<Symbol> = (0..self.paragraphs.len()).map(|i| self.symbol(i)).collect();
+        let placed = regions::assign(&symbols);
+        let mut toc_first: Option<String> = None;
+        let mut in_toc = false;
+        for (i, region) in placed.into_iter().enumerate() {
+            let region = match (region, symbols[i]) {
+                (Some(region), _) => region,
+                (None, Symbol::Caption) => Region::Caption,
+                (None, Symbol::Annex) => Region::Annex,
+                (None, Symbol::Toc) => {
+                    in_toc = true;
+                    toc_first = None;
+                    Region::Toc
+                }
+                (None, _) if in_toc => {
+                    // The 目录 lists the headings; it ends where the first of them comes again.
+                    let key = toc_key(self.slice(self.paragraphs[i].span));
+                    match &toc_first {
+                        None => {
+                            toc_first = Some(key);
+                            Region::Toc
+                        }
+                        Some(first) if *first == key || symbols[i] == Symbol::Text => {
+                            in_toc = false;
+                            Region::Body
+                        }
+                        Some(_) => Region::Toc,
+                    }
+                }
+                (None, _) => Region::Body,
+            };
+            self.paragraphs[i].region = region;
+        }
+    }
+
+    /// A collector's front matter names the document's 发文字号 and title: the 文号 field is
+    /// checked like a 发文字号 in the header, and the title says what kind of document it is
+    /// when the text has no title line of its own.
+    fn front_matter_fields(&mut self) {
+        for i in 0..self.paragraphs.len() {
+            let paragraph = &self.paragraphs[i];
+            if paragraph.region != Region::FrontMatter {
+                if i > 0 && self.paragraphs[i - 1].region == Region::FrontMatter {
+                    break;
+                }
+                continue;
+            }
+            let content = self.slice(paragraph.span);
+            let Some((key, value)) = content.split_once([':', '：']) else {
+                continue;
+            };
+            let key = key
+                .trim_start_matches(['-', '*', ' '])
+                .trim_end_matches(['*', ' ']);
+            let value = value.trim_start_matches(['*', ' ', '\u{3000}']).trim_end();
+            let start =
+                paragraph.span.end - value.len() - (content.len() - content.trim_end().len());
+            let value_span = Span::new(start, start + value.len());
+            match key {
+                "文号" | "发文字号"
+                    if value.contains(['〔', '[', '【', '(', '（', '［', '﹝'])
+                        && value.ends_with('号') =>
+                {
+                    self.meta.docnum_field = Some(value_span)
+                }
+                "标题" if !value.is_empty() => self.meta.title_field = Some(value_span),
+                _ => {}
+            }
         }
     }
 
     /// Classifies the header block (masthead, 发文字号, title, banner, subtitle, speaker,
     /// salutation) and returns the index of the first paragraph after it.
     fn header(&mut self) -> usize {
+        let in_text = |p: &Paragraph| p.kind.is_prose() && p.region == Region::Body;
         let substantive: Vec<usize> = (0..self.paragraphs.len())
-            .filter(|&i| self.paragraphs[i].kind.is_prose())
+            .filter(|&i| in_text(&self.paragraphs[i]))
             .take(8)
             .collect();
         let docnum = substantive
             .iter()
             .position(|&i| matches!(self.kinds[i], LineKind::DocNumber(_)));
-        let mut candidates = substantive.into_iter();
+        let mut candidates = substantive.into_iter().peekable();
         if let Some(position) = docnum {
             for i in candidates.by_ref().take(position + 1) {
                 if let LineKind::DocNumber(span) = self.kinds[i] {
@@ -494,24 +673,54 @@ impl<'t> Assembler<'t> {
                 } else {
                     self.paragraphs[i].kind = ParagraphKind::Masthead;
                 }
+                self.paragraphs[i].region = Region::Header;
+            }
+        }
+        // A page's section names (a breadcrumb's 云南要闻) can stand above the title: the
+        // title is the first of the opening short lines that names a 文种.
+        let opening: Vec<usize> = candidates
+            .clone()
+            .take(4)
+            .take_while(|&i| self.is_title_like(i))
+            .collect();
+        if let Some(named) = opening
+            .iter()
+            .position(|&i| names_doc_type(self.slice(self.paragraphs[i].span)))
+        {
+            for &i in &opening[..named] {
+                self.paragraphs[i].kind = ParagraphKind::Masthead;
+                self.paragraphs[i].region = Region::Header;
+                candidates.next();
             }
         }
         let Some(title) = candidates.next() else {
             return 0;
         };
-        let title_text = self.slice(self.paragraphs[title].span);
-        let title_like = matches!(self.kinds[title], LineKind::Text)
-            && title_text.chars().count() <= 80
-            && !title_text.ends_with(['。', '；', '，', '：', ':']);
-        if !title_like {
+        if !self.is_title_like(title) {
             return title;
         }
         self.paragraphs[title].kind = ParagraphKind::Title;
+        self.paragraphs[title].region = Region::Header;
         self.meta.title = Some(self.paragraphs[title].span);
         let mut next = title + 1;
+        // A title broken over lines: `关于印发《…》` / `的通知`.
+        while next < self.paragraphs.len()
+            && next <= title + 2
+            && in_text(&self.paragraphs[next])
+            && matches!(self.kinds[next], LineKind::Text)
+            && !names_doc_type(self.slice(self.paragraphs[next - 1].span))
+            && regions::is_short(self.slice(self.paragraphs[next].span))
+            && names_doc_type(self.slice(self.paragraphs[next].span))
+        {
+            self.paragraphs[next].kind = ParagraphKind::Title;
+            self.paragraphs[next].region = Region::Header;
+            let first = self.meta.title.map_or(self.paragraphs[next].span, |t| t);
+            self.meta.title = Some(Span::new(first.start, self.paragraphs[next].span.end));
+            next += 1;
+        }
         while next < self.paragraphs.len() {
             let paragraph = &self.paragraphs[next];
-            if !paragraph.kind.is_prose() {
+            if !in_text(paragraph) {
                 next += 1;
                 continue;
             }
@@ -530,9 +739,12 @@ impl<'t> Assembler<'t> {
             {
                 self.meta.subtitle = Some(paragraph.span);
                 ParagraphKind::Subtitle
-            } else if self.meta.subtitle.is_some()
-                && self.meta.speaker.is_none()
+            } else if self.meta.salutation.is_none() && is_adoption_note(content) {
+                // `（2025年12月30日…会议通过）` under a 条例's title.
+                ParagraphKind::Subtitle
+            } else if self.meta.speaker.is_none()
                 && self.meta.salutation.is_none()
+                && (self.meta.subtitle.is_some() || is_speaker_line(content))
                 && matches!(kind, LineKind::Text)
                 && chars <= 30
                 && !content.contains(['，', ',', '。', '：', ':', '；'])
@@ -551,16 +763,76 @@ impl<'t> Assembler<'t> {
                 break;
             };
             self.paragraphs[next].kind = new_kind;
+            self.paragraphs[next].region = Region::Header;
             next += 1;
+        }
+        if self.meta.title.is_none() {
+            self.meta.title = self.meta.title_field;
+        }
+        if self.meta.docnum.is_none() {
+            self.meta.docnum = self.meta.docnum_field.take();
         }
         next
     }
 
+    fn is_title_like(&self, i: usize) -> bool {
+        let text = self.slice(self.paragraphs[i].span);
+        matches!(self.kinds[i], LineKind::Text | LineKind::MarkdownHeading)
+            && text.chars().count() <= 80
+            && !text.ends_with(['。', '；', '，', '：', ':'])
+    }
+
+    /// Numbering starts again in each annex (附件) and after the closing block, whose
+    /// following text is the document a 印发 notice sends. Body paragraphs after an annex
+    /// marker or a closing block are the annex's.
+    fn sections(&mut self, body_start: usize) {
+        let mut section = 0;
+        let mut in_annex = false;
+        let mut previous = Region::Body;
+        for i in 0..self.paragraphs.len() {
+            let region = self.paragraphs[i].region;
+            let starts_annex = i >= body_start
+                && ((region == Region::Annex && previous != Region::Annex)
+                    || (region == Region::Body && previous == Region::Closing));
+            if starts_annex {
+                section += 1;
+                in_annex = true;
+            }
+            if region == Region::Body && in_annex {
+                self.paragraphs[i].region = Region::Annex;
+            }
+            previous = self.paragraphs[i].region;
+            self.sections.push(section);
+        }
+    }
+
+    /// URLs and Markdown link targets in the prose: no rule reads them and no fix touches
+    /// them.
+    fn urls(&self) -> Vec<Span> {
+        let mut urls = Vec::new();
+        for paragraph in &self.paragraphs {
+            if !paragraph.region.is_prose() {
+                continue;
+            }
+            let content = self.slice(paragraph.span);
+            if !(content.contains("://") || content.contains("www.") || content.contains("](")) {
+                continue;
+            }
+            for m in url_re().find_iter(content) {
+                urls.push(Span::new(m.start(), m.end()).shift(paragraph.span.start));
+            }
+        }
+        urls
+    }
+
     /// Finds the 名词解释 glossary and turns its numbered lines into entries.
     fn glossary(&mut self, body_start: usize) -> Option<Glossary> {
-        let heading = (body_start..self.paragraphs.len())
-            .find(|&i| matches!(self.kinds[i], LineKind::GlossaryHeading))?;
+        let heading = (body_start..self.paragraphs.len()).find(|&i| {
+            matches!(self.kinds[i], LineKind::GlossaryHeading)
+                && self.paragraphs[i].region.is_running_text()
+        })?;
         let mut entries = Vec::new();
+        let mut by_term = 0;
         let mut i = heading + 1;
         while i < self.paragraphs.len() {
             let span = self.paragraphs[i].span;
@@ -572,7 +844,24 @@ impl<'t> Assembler<'t> {
                     let c = self.slice(span).chars().next().map_or(0, char::len_utf8);
                     Some((*n, Span::new(span.start, span.start + c), span.start + c))
                 }
-                LineKind::Text | LineKind::Dash => None,
+                LineKind::Text => match bracketed_key(self.slice(span)) {
+                    Some((number, len)) => Some((
+                        number,
+                        Span::new(span.start, span.start + len),
+                        span.start + len,
+                    )),
+                    // `“一网通办”：指…`, `某某行动(第16页)：…`: an entry keyed by its term.
+                    None if by_term == entries.len() && term_key(self.slice(span)) => {
+                        by_term += 1;
+                        Some((
+                            entries.len() as u32 + 1,
+                            Span::new(span.start, span.start),
+                            span.start,
+                        ))
+                    }
+                    None => None,
+                },
+                LineKind::Dash => None,
                 _ => break,
             };
             match entry {
@@ -612,16 +901,27 @@ impl<'t> Assembler<'t> {
             return None;
         }
         self.paragraphs[heading].kind = ParagraphKind::GlossaryHeading;
+        for paragraph in &mut self.paragraphs[heading..i] {
+            paragraph.region = Region::Glossary;
+        }
+        let keys = if by_term == entries.len() {
+            GlossaryKeys::Term
+        } else {
+            GlossaryKeys::Number
+        };
         Some(Glossary {
             heading: self.paragraphs[heading].span,
             entries,
+            keys,
         })
     }
 
     fn headings(&mut self, body_start: usize) -> Vec<Heading> {
         let mut headings = Vec::new();
         for i in body_start..self.paragraphs.len() {
-            if self.paragraphs[i].kind != ParagraphKind::Body {
+            if self.paragraphs[i].kind != ParagraphKind::Body
+                || !self.paragraphs[i].region.is_running_text()
+            {
                 continue;
             }
             let LineKind::Heading(token) = &self.kinds[i] else {
@@ -646,13 +946,16 @@ impl<'t> Assembler<'t> {
                 title,
                 run_in,
                 paragraph: i,
+                section: self.sections[i],
             });
         }
         headings
     }
 
-    /// A body paragraph (or run-in heading) that ends without a terminal mark and is followed
-    /// by a body paragraph was cut by a page break.
+    /// A paragraph of running text that ends without a terminal mark, followed in the same
+    /// region by a body paragraph that carries the sentence on, was cut by a page break. Both
+    /// must read as sentences: a short bare line (a table cell, an annex title, an organ's
+    /// name) ends without a mark because it is not a sentence.
     fn page_breaks(&mut self) {
         for i in 0..self.paragraphs.len().saturating_sub(1) {
             let here = &self.paragraphs[i];
@@ -665,11 +968,17 @@ impl<'t> Assembler<'t> {
                 _ => false,
             };
             let next = &self.paragraphs[i + 1];
+            let here_text = self.slice(here.span);
             let next_text = self.slice(next.span);
             self.paragraphs[i].broken = can_break
+                && here.region.is_running_text()
+                && next.region == here.region
+                && self.sections[i] == self.sections[i + 1]
                 && next.kind == ParagraphKind::Body
-                && !matches!(self.kinds[i + 1], LineKind::Dash)
-                && !self.slice(here.span).ends_with(TERMINAL)
+                && matches!(self.kinds[i + 1], LineKind::Text)
+                && !here_text.ends_with(TERMINAL)
+                && reads_as_sentence(here_text)
+                && reads_as_sentence(next_text)
                 && !is_date_line(next_text);
         }
     }
@@ -785,6 +1094,101 @@ impl<'t> Assembler<'t> {
         }
         refs
     }
+}
+
+/// Sentence punctuation inside, or too long to be a cell or a title.
+fn reads_as_sentence(content: &str) -> bool {
+    content.contains(['，', '。', '；', '、', '：', '！', '？', ',', ';'])
+        || content.chars().count() > 40
+}
+
+/// `［1］…`, `[1]…`, `〔1〕…`: a glossary entry keyed by a bracketed number; its number and the
+/// key's length in bytes.
+fn bracketed_key(content: &str) -> Option<(u32, usize)> {
+    let open = content
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '［' | '[' | '〔'))?;
+    let rest = &content[open.len_utf8()..];
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    let close = rest[digits..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '］' | ']' | '〕'))?;
+    let number = rest[..digits].parse().ok()?;
+    Some((number, open.len_utf8() + digits + close.len_utf8()))
+}
+
+/// A glossary line that opens with its term: a colon within the first 30 characters.
+fn term_key(content: &str) -> bool {
+    content
+        .chars()
+        .take(31)
+        .position(|c| matches!(c, '：' | ':'))
+        .is_some_and(|at| at >= 2)
+}
+
+/// Runs of consecutive paragraphs of one region.
+fn region_spans(paragraphs: &[Paragraph]) -> Vec<RegionSpan> {
+    let mut spans: Vec<RegionSpan> = Vec::new();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        match spans.last_mut() {
+            Some(last) if last.region == paragraph.region => {
+                last.span.end = paragraph.span.end;
+                last.paragraphs.end = i + 1;
+            }
+            _ => spans.push(RegionSpan {
+                region: paragraph.region,
+                span: paragraph.span,
+                paragraphs: i..i + 1,
+            }),
+        }
+    }
+    spans
+}
+
+/// A 目录 line and the heading it lists compare equal: without spaces, dot leaders and the
+/// page number.
+fn toc_key(content: &str) -> String {
+    content
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '…' | '·' | '．'))
+        .collect::<String>()
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_string()
+}
+
+/// The 文种 words a title ends with (条例 第八条 and the reports, plans and rules a government
+/// issues).
+fn names_doc_type(content: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "报告", "通知", "意见", "规划", "纲要", "方案", "办法", "细则", "规定", "条例", "决定",
+        "公告", "通告", "批复", "请示", "计划", "要点", "指南", "安排", "清单", "函", "决议",
+        "纪要", "通报", "命令", "令",
+    ];
+    let trimmed = content.trim_end_matches(['》', '）', ')']);
+    content.contains('《') || WORDS.iter().any(|w| trimmed.ends_with(w))
+}
+
+/// `（2025年12月30日上海市第十六届人民代表大会常务委员会第二十次会议通过）`.
+fn is_adoption_note(content: &str) -> bool {
+    content.starts_with(['（', '('])
+        && content.ends_with(['）', ')'])
+        && content.chars().count() <= 120
+        && (content.contains("通过") || content.contains("会议") || content.contains("发布"))
+}
+
+/// `省人民政府省长 王清宪`, `省长　王予波`: an office and a name.
+fn is_speaker_line(content: &str) -> bool {
+    let Some((office, name)) = content.rsplit_once([' ', '\u{3000}']) else {
+        return false;
+    };
+    let name_chars = name.chars().count();
+    (2..=4).contains(&name_chars)
+        && name.chars().all(is_cjk)
+        && ["长", "主任", "书记", "主席"]
+            .iter()
+            .any(|w| office.trim().ends_with(w))
 }
 
 fn trim_end(text: &str, span: Span) -> Span {

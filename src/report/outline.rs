@@ -11,6 +11,7 @@ use crate::source::{LineIndex, SourceFile};
 fn level_label(level: Level) -> &'static str {
     match level {
         Level::Part => "部分",
+        Level::Article => "条",
         Level::L1 => "一级",
         Level::L2 => "二级",
         Level::L3 => "三级",

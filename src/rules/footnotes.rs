@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::{Check, Context, RuleMeta, Sink};
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::model::GlossaryKeys;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,18 +72,35 @@ impl Check for Footnotes {
                     }
                 }
             }
-            FootnoteCheck::Unused => {
-                let used: HashSet<u32> = doc.footnote_refs.iter().map(|r| r.number).collect();
-                for entry in &glossary.entries {
-                    if !used.contains(&entry.number) {
-                        sink.report(
-                            entry.token,
-                            vars(entry.number, doc.slice(entry.token).to_string(), 0),
-                            None,
-                        );
+            FootnoteCheck::Unused => match glossary.keys {
+                // Without one reference in the body, the markers were lost in extraction
+                // (superscripts), not forgotten: nothing to compare.
+                GlossaryKeys::Number if doc.footnote_refs.is_empty() => {}
+                GlossaryKeys::Number => {
+                    let used: HashSet<u32> = doc.footnote_refs.iter().map(|r| r.number).collect();
+                    for entry in &glossary.entries {
+                        if !used.contains(&entry.number) {
+                            sink.report(
+                                entry.token,
+                                vars(entry.number, doc.slice(entry.token).to_string(), 0),
+                                None,
+                            );
+                        }
                     }
                 }
-            }
+                // Entries keyed by term: the term itself is the reference.
+                GlossaryKeys::Term => {
+                    let body = Scope::Body.spans(doc);
+                    for entry in &glossary.entries {
+                        let term = doc.slice(entry.term).trim_matches(['“', '”', '"', ' ']);
+                        let term = term.split(['(', '（']).next().unwrap_or(term);
+                        if term.is_empty() || body.iter().any(|s| doc.slice(*s).contains(term)) {
+                            continue;
+                        }
+                        sink.report(entry.term, vars(entry.number, String::new(), 0), None);
+                    }
+                }
+            },
             FootnoteCheck::Order => {
                 // A reference that jumps ahead of the next number is the one out of order;
                 // the skipped numbers that turn up later are not reported again.

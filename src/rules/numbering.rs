@@ -89,6 +89,7 @@ fn token_with(doc: &Document, heading: &Heading, n: u32) -> String {
 fn level_name(level: Level) -> &'static str {
     match level {
         Level::Part => "部分（章）标题",
+        Level::Article => "条",
         Level::L1 => "一级标题",
         Level::L2 => "二级标题",
         Level::L3 => "三级标题",
@@ -107,10 +108,25 @@ impl Numbering {
         // across a part (第一部分), which restarts everything below it.
         let mut last_in_part: HashMap<(Option<usize>, Level), usize> = HashMap::new();
         let mut part: Option<usize> = None;
+        let mut section = 0;
         for (i, heading) in headings.iter().enumerate() {
+            // Each annex numbers from the start again.
+            if heading.section != section {
+                section = heading.section;
+                last_sibling.clear();
+                seen.clear();
+                last_in_part.clear();
+                part = None;
+            }
             if heading.level == Level::Part {
                 part = Some(i);
             }
+            // 第X条 run on through the whole document, across 章.
+            let part_key = if heading.level == Level::Article {
+                None
+            } else {
+                part.filter(|&p| p != i)
+            };
             let parent = parents[i];
             let n = heading.ordinal;
             let previous = last_sibling.get(&(parent, heading.level)).copied();
@@ -119,7 +135,7 @@ impl Numbering {
                 Some(p) => (n == headings[p].ordinal + 1, vec![headings[p].ordinal + 1]),
                 None => {
                     let run_on = last_in_part
-                        .get(&(part.filter(|&p| p != i), heading.level))
+                        .get(&(part_key, heading.level))
                         .map(|&p| headings[p].ordinal + 1);
                     (
                         n == 1 || run_on == Some(n),
@@ -128,7 +144,7 @@ impl Numbering {
                 }
             };
             last_sibling.insert((parent, heading.level), i);
-            last_in_part.insert((part.filter(|&p| p != i), heading.level), i);
+            last_in_part.insert((part_key, heading.level), i);
             let report = match self.check {
                 NumberingCheck::Duplicate => duplicate,
                 _ => !ok && !duplicate,
@@ -166,7 +182,7 @@ impl Numbering {
             let token = doc.slice(heading.token);
             let delimiter = doc.slice(heading.delimiter);
             let (wrong, edit, replacement) = match heading.level {
-                Level::Part => continue,
+                Level::Part | Level::Article => continue,
                 Level::L2 | Level::L4 if heading.brackets.is_none() => {
                     // `1）`: an unopened bracket.
                     (
@@ -219,7 +235,13 @@ impl Numbering {
         let parents = doc.heading_parents();
         let mut deepest_child: HashMap<Option<usize>, usize> = HashMap::new();
         let mut reported: HashSet<Option<usize>> = HashSet::new();
+        let mut section = 0;
         for (i, heading) in headings.iter().enumerate() {
+            if heading.section != section {
+                section = heading.section;
+                deepest_child.clear();
+                reported.clear();
+            }
             let parent = parents[i];
             match deepest_child.get(&parent) {
                 Some(&deeper) if headings[deeper].level > heading.level => {

@@ -3,18 +3,21 @@
 use serde::Deserialize;
 
 use crate::diagnostic::Span;
-use crate::model::{Document, ParagraphKind};
+use crate::model::{Document, ParagraphKind, Region};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// The whole text as one span.
     Document,
-    /// Every line of the document's own text: all but portal metadata and chrome.
+    /// The document's own writing: every line of the header, body, tables, annexes, glossary
+    /// and closing, without URLs and link targets. Not front matter, collector notes, portal
+    /// chrome, Markdown code, tables or comments.
     Prose,
-    /// Every non-blank line, metadata and chrome included.
+    /// Every line of the document's own writing, URLs included.
     Line,
-    /// Headings, body paragraphs and list items: the text after the header block.
+    /// Headings, body paragraphs and list items of the running text (main text and annexes),
+    /// without URLs.
     Body,
     /// Whole heading lines.
     Heading,
@@ -23,11 +26,11 @@ pub enum Scope {
     Title,
     /// Masthead, 发文字号, title, banner, subtitle, speaker and salutation lines.
     Header,
-    /// 发文字号 as the parser found them.
+    /// 发文字号 as the parser found them, and the 文号 field of a collector's front matter.
     Docnum,
     /// 名词解释 entries.
     Glossary,
-    /// Portal metadata and chrome lines.
+    /// Blocks of portal chrome, each one span.
     Portal,
     /// The gap between a paragraph cut by a page break and its continuation.
     Break,
@@ -43,20 +46,30 @@ impl Scope {
         let paragraphs = |keep: fn(ParagraphKind) -> bool| -> Vec<Span> {
             doc.paragraphs
                 .iter()
-                .filter(|p| keep(p.kind))
+                .filter(|p| p.region.is_prose() && keep(p.kind))
                 .map(|p| p.span)
                 .collect()
         };
         match self {
             Scope::Document => vec![Span::new(0, doc.text.len())],
-            Scope::Prose => paragraphs(ParagraphKind::is_prose),
-            Scope::Line => doc.paragraphs.iter().map(|p| p.span).collect(),
-            Scope::Body => paragraphs(|k| {
-                matches!(
-                    k,
-                    ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem
-                )
-            }),
+            Scope::Prose => without(paragraphs(ParagraphKind::is_prose), &doc.urls),
+            Scope::Line => paragraphs(|_| true),
+            Scope::Body => without(
+                doc.paragraphs
+                    .iter()
+                    .filter(|p| {
+                        p.region.is_running_text()
+                            && matches!(
+                                p.kind,
+                                ParagraphKind::Body
+                                    | ParagraphKind::Heading(_)
+                                    | ParagraphKind::ListItem
+                            )
+                    })
+                    .map(|p| p.span)
+                    .collect(),
+                &doc.urls,
+            ),
             Scope::Heading => paragraphs(|k| matches!(k, ParagraphKind::Heading(_))),
             Scope::HeadingToken => doc.headings.iter().map(|h| h.token).collect(),
             Scope::Title => doc.meta.title.into_iter().collect(),
@@ -72,9 +85,24 @@ impl Scope {
                         | ParagraphKind::Salutation
                 )
             }),
-            Scope::Docnum => doc.meta.docnum.into_iter().collect(),
+            Scope::Docnum => {
+                let mut spans: Vec<Span> = doc
+                    .meta
+                    .docnum
+                    .into_iter()
+                    .chain(doc.meta.docnum_field)
+                    .collect();
+                spans.sort_by_key(|s| s.start);
+                spans.dedup();
+                spans
+            }
             Scope::Glossary => paragraphs(|k| matches!(k, ParagraphKind::GlossaryEntry(_))),
-            Scope::Portal => paragraphs(|k| !k.is_prose()),
+            Scope::Portal => doc
+                .regions
+                .iter()
+                .filter(|r| r.region == Region::Chrome)
+                .map(|r| r.span)
+                .collect(),
             Scope::Break => doc
                 .paragraphs
                 .windows(2)
@@ -84,6 +112,33 @@ impl Scope {
             Scope::BlankLine => blank_lines(&doc.text),
         }
     }
+}
+
+/// `spans` with the parts inside `holes` cut out; both sorted and disjoint.
+fn without(spans: Vec<Span>, holes: &[Span]) -> Vec<Span> {
+    if holes.is_empty() {
+        return spans;
+    }
+    let mut out = Vec::with_capacity(spans.len() + holes.len());
+    let mut h = 0;
+    for span in spans {
+        while h < holes.len() && holes[h].end <= span.start {
+            h += 1;
+        }
+        let mut start = span.start;
+        let mut k = h;
+        while k < holes.len() && holes[k].start < span.end {
+            if holes[k].start > start {
+                out.push(Span::new(start, holes[k].start));
+            }
+            start = start.max(holes[k].end);
+            k += 1;
+        }
+        if start < span.end {
+            out.push(Span::new(start, span.end));
+        }
+    }
+    out
 }
 
 fn blank_lines(text: &str) -> Vec<Span> {
@@ -117,6 +172,21 @@ mod tests {
             .map(|c| c.get(1).unwrap())
             .map(|m| Span::new(m.start(), m.end()))
             .collect()
+    }
+
+    #[test]
+    fn holes_are_cut_out_of_spans() {
+        let spans = vec![Span::new(0, 10), Span::new(20, 30), Span::new(40, 50)];
+        let holes = [Span::new(2, 4), Span::new(8, 22), Span::new(45, 50)];
+        assert_eq!(
+            without(spans, &holes),
+            vec![
+                Span::new(0, 2),
+                Span::new(4, 8),
+                Span::new(22, 30),
+                Span::new(40, 45)
+            ]
+        );
     }
 
     #[test]
