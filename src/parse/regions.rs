@@ -284,8 +284,12 @@ pub fn is_caption(content: &str) -> bool {
         })
     };
     let short = content.chars().count() <= 40;
-    (short && (numbered("表") || numbered("图") || numbered("专栏")))
-        || (short && (content.ends_with(" 摄") || content.ends_with("\u{3000}摄")))
+    (short
+        && (numbered("表")
+            || numbered("图")
+            || numbered("专栏")
+            || content.ends_with(" 摄")
+            || content.ends_with("\u{3000}摄")))
         || (content.starts_with(['（', '('])
             && (content.contains("下转") || content.contains("上接"))
             && content.ends_with("版）"))
