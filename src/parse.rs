@@ -472,6 +472,8 @@ struct Assembler<'t> {
     kinds: Vec<LineKind>,
     /// For each paragraph, its numbering section (0 the main text, then each annex).
     sections: Vec<u32>,
+    /// Paragraphs that are 附件 lines, sorted.
+    annex_markers: Vec<usize>,
     meta: Metadata,
 }
 
@@ -483,6 +485,7 @@ impl<'t> Assembler<'t> {
             paragraphs: Vec::new(),
             kinds: Vec::new(),
             sections: Vec::new(),
+            annex_markers: Vec::new(),
             meta: Metadata::default(),
         }
     }
@@ -570,7 +573,7 @@ impl<'t> Assembler<'t> {
                     Symbol::Caption
                 } else if i < 60 && regions::is_key_value(content) {
                     Symbol::KeyValue
-                } else if regions::is_short(content) {
+                } else if regions::is_short(content) || regions::is_spaced_row(content) {
                     Symbol::Short
                 } else {
                     Symbol::Text
@@ -590,7 +593,10 @@ impl<'t> Assembler<'t> {
             let region = match (region, symbols[i]) {
                 (Some(region), _) => region,
                 (None, Symbol::Caption) => Region::Caption,
-                (None, Symbol::Annex) => Region::Annex,
+                (None, Symbol::Annex) => {
+                    self.annex_markers.push(i);
+                    Region::Annex
+                }
                 (None, Symbol::Toc) => {
                     in_toc = true;
                     toc_first = None;
@@ -708,8 +714,8 @@ impl<'t> Assembler<'t> {
             && next <= title + 2
             && in_text(&self.paragraphs[next])
             && matches!(self.kinds[next], LineKind::Text)
-            && !names_doc_type(self.slice(self.paragraphs[next - 1].span))
-            && regions::is_short(self.slice(self.paragraphs[next].span))
+            && !ends_with_doc_type(self.slice(self.paragraphs[next - 1].span))
+            && is_title_part(self.slice(self.paragraphs[next].span))
             && names_doc_type(self.slice(self.paragraphs[next].span))
         {
             self.paragraphs[next].kind = ParagraphKind::Title;
@@ -792,7 +798,7 @@ impl<'t> Assembler<'t> {
         for i in 0..self.paragraphs.len() {
             let region = self.paragraphs[i].region;
             let starts_annex = i >= body_start
-                && ((region == Region::Annex && previous != Region::Annex)
+                && (self.annex_markers.contains(&i)
                     || (region == Region::Body && previous == Region::Closing));
             if starts_annex {
                 section += 1;
@@ -924,8 +930,12 @@ impl<'t> Assembler<'t> {
             {
                 continue;
             }
-            let LineKind::Heading(token) = &self.kinds[i] else {
-                continue;
+            let token = match &self.kinds[i] {
+                LineKind::Heading(token) => token.clone(),
+                _ => match self.inline_annex_item(i) {
+                    Some(token) => token,
+                    None => continue,
+                },
             };
             let span = self.paragraphs[i].span;
             let rest = Span::new(token.text_start, span.end);
@@ -952,6 +962,22 @@ impl<'t> Assembler<'t> {
         headings
     }
 
+    /// `附件：1.某某清册`: the 附件说明's first item shares the line with 附件, and the items
+    /// on the following lines number on from it.
+    fn inline_annex_item(&self, i: usize) -> Option<Token> {
+        if self.annex_markers.binary_search(&i).is_err() {
+            return None;
+        }
+        let span = self.paragraphs[i].span;
+        let content = self.slice(span);
+        let colon = content.find(['：', ':'])?;
+        let after = colon + content[colon..].chars().next()?.len_utf8();
+        match lex_line(&content[after..], span.start + after).kind {
+            LineKind::Heading(token) if token.level == Level::L3 => Some(token),
+            _ => None,
+        }
+    }
+
     /// A paragraph of running text that ends without a terminal mark, followed in the same
     /// region by a body paragraph that carries the sentence on, was cut by a page break. Both
     /// must read as sentences: a short bare line (a table cell, an annex title, an organ's
@@ -970,16 +996,22 @@ impl<'t> Assembler<'t> {
             let next = &self.paragraphs[i + 1];
             let here_text = self.slice(here.span);
             let next_text = self.slice(next.span);
-            self.paragraphs[i].broken = can_break
-                && here.region.is_running_text()
+            let same_part = here.region.is_running_text()
                 && next.region == here.region
                 && self.sections[i] == self.sections[i + 1]
                 && next.kind == ParagraphKind::Body
-                && matches!(self.kinds[i + 1], LineKind::Text)
+                && matches!(self.kinds[i + 1], LineKind::Text);
+            // A 《 or （ left open and closed on the next line is a cut whatever the lines
+            // look like (`…考核表《周浦镇住宅小区` / `物业服务考核表1》（附件4）`).
+            let cut_inside_marks = closes_what_opens(here_text, next_text);
+            self.paragraphs[i].broken = same_part
                 && !here_text.ends_with(TERMINAL)
-                && reads_as_sentence(here_text)
-                && reads_as_sentence(next_text)
-                && !is_date_line(next_text);
+                && !is_date_line(next_text)
+                && (cut_inside_marks
+                    || (can_break
+                        && reads_as_sentence(here_text)
+                        && reads_as_sentence(next_text)
+                        && !opens_with_label(next_text)));
         }
     }
 
@@ -997,6 +1029,13 @@ impl<'t> Assembler<'t> {
             ("通知", DocType::Notice),
             ("意见", DocType::Opinion),
             ("请示", DocType::Request),
+            // 文种 with no rules of their own: named last, they still decide (`…规划和自然资源局
+            // 关于…的函` is a letter, not a plan).
+            ("函", DocType::Other),
+            ("批复", DocType::Other),
+            ("公告", DocType::Other),
+            ("通告", DocType::Other),
+            ("决定", DocType::Other),
         ];
         // The 文种 is the last one named: 《…规划》的通知 is a notice.
         self.meta.doc_type = WORDS
@@ -1096,6 +1135,35 @@ impl<'t> Assembler<'t> {
     }
 }
 
+/// `二等奖：给予…`, `组    长：陶清`: a list row that opens with its label; it starts a row of
+/// its own rather than carrying a sentence on.
+fn opens_with_label(content: &str) -> bool {
+    content
+        .chars()
+        .take(9)
+        .position(|c| matches!(c, '：' | ':'))
+        .is_some_and(|at| at >= 1 && !content.chars().take(at).any(|c| "，。；、".contains(c)))
+}
+
+/// `here` leaves a 《 or （ open that `next` closes before opening another.
+fn closes_what_opens(here: &str, next: &str) -> bool {
+    [('《', '》'), ('（', '）')].iter().any(|&(open, close)| {
+        let depth = here.chars().fold(0i32, |d, c| {
+            if c == open {
+                d + 1
+            } else if c == close {
+                (d - 1).max(0)
+            } else {
+                d
+            }
+        });
+        depth > 0
+            && next
+                .find(close)
+                .is_some_and(|at| !next[..at].contains(open))
+    })
+}
+
 /// Sentence punctuation inside, or too long to be a cell or a title.
 fn reads_as_sentence(content: &str) -> bool {
     content.contains(['，', '。', '；', '、', '：', '！', '？', ',', ';'])
@@ -1161,13 +1229,22 @@ fn toc_key(content: &str) -> String {
 /// The 文种 words a title ends with (条例 第八条 and the reports, plans and rules a government
 /// issues).
 fn names_doc_type(content: &str) -> bool {
+    content.contains('《') || ends_with_doc_type(content)
+}
+
+fn ends_with_doc_type(content: &str) -> bool {
     const WORDS: &[&str] = &[
         "报告", "通知", "意见", "规划", "纲要", "方案", "办法", "细则", "规定", "条例", "决定",
         "公告", "通告", "批复", "请示", "计划", "要点", "指南", "安排", "清单", "函", "决议",
         "纪要", "通报", "命令", "令",
     ];
     let trimmed = content.trim_end_matches(['》', '）', ')']);
-    content.contains('《') || WORDS.iter().any(|w| trimmed.ends_with(w))
+    WORDS.iter().any(|w| trimmed.ends_with(w))
+}
+
+/// The second line of a title broken over two: short, and no sentence punctuation.
+fn is_title_part(content: &str) -> bool {
+    content.chars().count() <= 40 && !content.contains(['。', '；', '，', '：', ':', '！', '？'])
 }
 
 /// `（2025年12月30日上海市第十六届人民代表大会常务委员会第二十次会议通过）`.

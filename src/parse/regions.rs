@@ -166,6 +166,10 @@ const CHROME_PREFIXES: &[&str] = &[
     "您的位置",
     "当前位置",
     "分享到",
+    "》》",
+    "点击图片",
+    "点击进入",
+    "点击查看",
 ];
 
 pub fn is_chrome_word(content: &str) -> bool {
@@ -174,7 +178,7 @@ pub fn is_chrome_word(content: &str) -> bool {
         || CHROME_PREFIXES.iter().any(|p| trimmed.starts_with(p))
         || is_timestamp(trimmed)
         || is_download_link(trimmed)
-        || is_bare_url(trimmed)
+        || is_attachment_url(trimmed)
 }
 
 /// `2026-02-03 09:02:33`: a page's time stamp on a line of its own. A bare date is not: it
@@ -202,11 +206,13 @@ fn is_download_link(content: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
-fn is_bare_url(content: &str) -> bool {
-    let rest = content
-        .strip_prefix("附件")
-        .map(|r| r.trim_start_matches([':', '：', ' ']))
-        .unwrap_or(content);
+/// `附件: https://…`: a link standing for the attachments. A URL on its own line without it
+/// may be the document's own text (a 申报网址), and stays.
+fn is_attachment_url(content: &str) -> bool {
+    let Some(rest) = content.strip_prefix("附件") else {
+        return false;
+    };
+    let rest = rest.trim_start_matches([':', '：', ' ']);
     (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www."))
         && !rest.contains(char::is_whitespace)
 }
@@ -290,6 +296,7 @@ pub fn is_caption(content: &str) -> bool {
             || numbered("专栏")
             || content.ends_with(" 摄")
             || content.ends_with("\u{3000}摄")))
+        || (content.chars().count() <= 60 && content.ends_with('摄') && content.contains("记者"))
         || (content.starts_with(['（', '('])
             && (content.contains("下转") || content.contains("上接"))
             && content.ends_with("版）"))
@@ -308,6 +315,16 @@ pub fn is_short(content: &str) -> bool {
         && !content.contains([
             '。', '；', '！', '？', '，', '：', ':', ';', '!', '?', ',', '“', '”',
         ])
+}
+
+/// A row whose cells a flattened table left side by side, two or more spaces apart
+/// (`汤  文 镇党委委员、副镇长`, `陈  聪 规划建设办公室负责人`).
+pub fn is_spaced_row(content: &str) -> bool {
+    !content.contains('。')
+        && content.chars().count() <= 60
+        && (content.contains("  ")
+            || content.contains('\t')
+            || content.contains("\u{3000}\u{3000}"))
 }
 
 #[cfg(test)]
@@ -388,6 +405,8 @@ mod tests {
         assert!(is_closing_formula("特此通知。"));
         assert!(is_caption("表1 主要指标"));
         assert!(is_caption("（下转第四版）"));
+        assert!(is_caption("殷勇同志作政府工作报告。本报记者 戴冰摄"));
+        assert!(is_spaced_row("汤  文 镇党委委员、副镇长(社事社保)"));
         assert!(!is_caption("表彰先进。"));
         assert!(is_toc_heading("目　　录"));
         assert!(is_short("预期性"));

@@ -86,6 +86,17 @@ fn token_with(doc: &Document, heading: &Heading, n: u32) -> String {
     format!("{}{numeral}{}", &token[..start], &token[end..])
 }
 
+/// The paragraph before `heading` is body text that ends in a colon.
+fn follows_lead_in(doc: &Document, heading: &Heading) -> bool {
+    heading
+        .paragraph
+        .checked_sub(1)
+        .and_then(|p| doc.paragraphs.get(p))
+        .is_some_and(|p| {
+            p.kind == crate::model::ParagraphKind::Body && doc.slice(p.span).ends_with(['：', ':'])
+        })
+}
+
 fn level_name(level: Level) -> &'static str {
     match level {
         Level::Part => "部分（章）标题",
@@ -129,6 +140,12 @@ impl Numbering {
             };
             let parent = parents[i];
             let n = heading.ordinal;
+            // `下列内容：` then （一）（二）…: a lead-in opens a list of its own, which may
+            // follow another list under the same heading.
+            if n == 1 && follows_lead_in(doc, heading) {
+                last_sibling.remove(&(parent, heading.level));
+                seen.retain(|&(p, l, _)| (p, l) != (parent, heading.level));
+            }
             let previous = last_sibling.get(&(parent, heading.level)).copied();
             let duplicate = !seen.insert((parent, heading.level, n));
             let (ok, expected) = match previous {

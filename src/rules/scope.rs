@@ -52,7 +52,10 @@ impl Scope {
         };
         match self {
             Scope::Document => vec![Span::new(0, doc.text.len())],
-            Scope::Prose => without(paragraphs(ParagraphKind::is_prose), &doc.urls),
+            Scope::Prose => without(
+                joined_titles(doc, paragraphs(ParagraphKind::is_prose)),
+                &doc.urls,
+            ),
             Scope::Line => paragraphs(|_| true),
             Scope::Body => without(
                 doc.paragraphs
@@ -112,6 +115,22 @@ impl Scope {
             Scope::BlankLine => blank_lines(&doc.text),
         }
     }
+}
+
+/// A title broken over lines is one span, so that a 《 on its first line pairs with the 》 on
+/// its second.
+fn joined_titles(doc: &Document, spans: Vec<Span>) -> Vec<Span> {
+    let Some(title) = doc.meta.title else {
+        return spans;
+    };
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if title.contains(*last) && title.contains(span) => last.end = span.end,
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 /// `spans` with the parts inside `holes` cut out; both sorted and disjoint.
