@@ -1,5 +1,6 @@
 //! Documents × rules → diagnostics. Rayon across files; one read and one parse per file, then
-//! every active rule on the model; deterministic order (path, position, rule id).
+//! every active rule on the model; one finding per defect; deterministic order (path, position,
+//! rule id).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -95,15 +96,16 @@ impl CheckError {
     }
 }
 
-/// Runs the active rules on one parsed document.
+/// Runs the active rules on one parsed document: their diagnostics in order, with the options'
+/// severities, without the suppressed ones, one per defect.
 pub fn check_document(
     rules: &RuleSet,
     active: &[&Rule],
     doc: &Document,
-    settings: &Settings,
+    options: &Options,
 ) -> Vec<Diagnostic> {
     // One context for all the rules, so that the substitution rules share one word search.
-    let ctx = Context::new(doc, rules, settings);
+    let ctx = Context::new(doc, rules, &options.settings);
     let run = |rule: &&Rule| rule.run(&ctx);
     // Small documents are faster on one thread; the files around them keep the others busy.
     let mut diagnostics: Vec<Diagnostic> = if doc.text.len() > 256 * 1024 {
@@ -113,6 +115,11 @@ pub fn check_document(
     };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+    for d in &mut diagnostics {
+        if let Some(severity) = options.severity.get(d.rule) {
+            d.severity = *severity;
+        }
+    }
     let unused = active.iter().find(|r| r.meta.kind == "suppression");
     let report_unused = unused.map(|rule| move |span, fix| rule.diagnostic(span, Some(fix)));
     crate::suppression::apply(
@@ -122,7 +129,71 @@ pub fn check_document(
             .as_ref()
             .map(|f| f as &dyn Fn(_, _) -> Diagnostic),
     );
+    // After the suppressions, so that a comment that silences one of the two rules is used,
+    // and after the severities, so that the merged finding keeps the configured ones.
+    merge_same_defect(&mut diagnostics);
     diagnostics
+}
+
+/// Categories whose rules look at one mark and its neighbours wherever it stands. A rule of
+/// another category that reports the same mark with the same repair has recognised the
+/// construct around it (a salutation, a 签发人 line, a heading token), so its finding says more.
+const GENERIC_CATEGORIES: &[&str] = &["punct"];
+
+/// Which of two findings of one defect stays: a rule outside `GENERIC_CATEGORIES` before one
+/// inside, then the higher severity; on a tie the first in output order (rule id).
+fn specificity(d: &Diagnostic) -> (bool, Severity) {
+    let category = d
+        .rule
+        .split_once('/')
+        .map_or(d.rule, |(category, _)| category);
+    (!GENERIC_CATEGORIES.contains(&category), d.severity)
+}
+
+/// Two diagnostics are one defect when they have the same span and fixes with the same edits.
+/// Without a fix there is no repair to compare, and two rules on one span may say different
+/// things (a numbering gap and a level reversal on one heading token): both stay.
+fn same_defect(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.span == b.span && matches!((&a.fix, &b.fix), (Some(x), Some(y)) if x.edits == y.edits)
+}
+
+/// One defect, one finding: of the diagnostics that are one defect (`same_defect`), only the
+/// most specific stays (`specificity`). It takes the highest severity and applicability among
+/// them, so that merging never changes whether a run fails or what `--fix` applies.
+///
+/// `diagnostics` is sorted by position, so the candidates are the neighbours with the same
+/// span: each diagnostic is compared with the earlier ones of its run only, a few at most.
+fn merge_same_defect(diagnostics: &mut Vec<Diagnostic>) {
+    if !diagnostics.windows(2).any(|w| w[0].span == w[1].span) {
+        return;
+    }
+    let mut keep = vec![true; diagnostics.len()];
+    let mut run = 0;
+    for i in 1..diagnostics.len() {
+        if diagnostics[i].span != diagnostics[run].span {
+            run = i;
+            continue;
+        }
+        let Some(j) = (run..i).find(|&j| keep[j] && same_defect(&diagnostics[j], &diagnostics[i]))
+        else {
+            continue;
+        };
+        let (winner, loser) = if specificity(&diagnostics[i]) > specificity(&diagnostics[j]) {
+            (i, j)
+        } else {
+            (j, i)
+        };
+        keep[loser] = false;
+        let severity = diagnostics[loser].severity;
+        let applicability = diagnostics[loser].fix.as_ref().map(|f| f.applicability);
+        let kept = &mut diagnostics[winner];
+        kept.severity = kept.severity.max(severity);
+        if let (Some(fix), Some(other)) = (kept.fix.as_mut(), applicability) {
+            fix.applicability = fix.applicability.max(other);
+        }
+    }
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Parses and checks `source` with the options' rules.
@@ -145,12 +216,7 @@ pub fn check_source(
             .iter()
             .filter(|r| options.selection.is_active(r))
             .collect();
-        let mut diagnostics = check_document(rules, &active, &document, &options.settings);
-        for d in &mut diagnostics {
-            if let Some(severity) = options.severity.get(d.rule) {
-                d.severity = *severity;
-            }
-        }
+        let diagnostics = check_document(rules, &active, &document, options);
         (document, diagnostics)
     }));
     match outcome {
@@ -202,14 +268,14 @@ pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
         .iter()
         .filter(|r| r.meta.default_enabled)
         .collect();
-    check_document(rules, &active, &doc, &Settings::default())
+    check_document(rules, &active, &doc, &Options::default())
 }
 
 /// One rule alone on `text`, whether or not it is on by default: how rule examples run.
 pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
     if rule.meta.kind != "suppression" {
-        return check_document(rules, &[rule], &doc, &Settings::default());
+        return check_document(rules, &[rule], &doc, &Options::default());
     }
     // Whether a suppression is used depends on what the other rules find.
     let mut active: Vec<&Rule> = rules
@@ -218,7 +284,7 @@ pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
         .filter(|r| r.meta.default_enabled)
         .collect();
     active.push(rule);
-    let mut found = check_document(rules, &active, &doc, &Settings::default());
+    let mut found = check_document(rules, &active, &doc, &Options::default());
     found.retain(|d| d.rule == rule.id());
     found
 }
@@ -277,4 +343,105 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Applicability, Fix, Span};
+
+    fn diagnostic(
+        rule: &'static str,
+        severity: Severity,
+        fix: Option<(&str, Applicability)>,
+    ) -> Diagnostic {
+        let span = Span::new(10, 11);
+        Diagnostic {
+            rule,
+            severity,
+            span,
+            message: rule.to_string(),
+            help: None,
+            fix: fix.map(|(replacement, a)| Fix::replace(a, span, replacement.to_string())),
+        }
+    }
+
+    fn merged(mut diagnostics: Vec<Diagnostic>) -> Vec<(&'static str, Severity)> {
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merge_same_defect(&mut diagnostics);
+        diagnostics.iter().map(|d| (d.rule, d.severity)).collect()
+    }
+
+    #[test]
+    fn one_defect_one_finding_from_the_more_specific_rule() {
+        use Applicability::{Safe, Suggest};
+        use Severity::{Error, Info, Warning};
+        // The salutation rule knows more than the half-width rule and stays, as an error.
+        assert_eq!(
+            merged(vec![
+                diagnostic("punct/halfwidth", Error, Some(("：", Safe))),
+                diagnostic("header/salutation", Warning, Some(("：", Safe))),
+            ]),
+            [("header/salutation", Error)]
+        );
+        // A different repair, or no repair, is a different finding.
+        assert_eq!(
+            merged(vec![
+                diagnostic("punct/halfwidth", Error, Some(("：", Safe))),
+                diagnostic("header/salutation", Warning, Some(("，", Safe))),
+                diagnostic("numbering/gap", Error, None),
+                diagnostic("numbering/hierarchy", Error, None),
+            ])
+            .len(),
+            4
+        );
+        // Past a finding of the same span that is not a duplicate; the strongest
+        // applicability stays with the kept fix.
+        let mut diagnostics = vec![
+            diagnostic("header/signer", Info, Some(("：", Suggest))),
+            diagnostic("numbering/gap", Error, None),
+            diagnostic("punct/halfwidth", Error, Some(("：", Safe))),
+            diagnostic("punct/space", Warning, Some(("：", Safe))),
+        ];
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merge_same_defect(&mut diagnostics);
+        let kept: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.rule, d.severity, d.fix.as_ref().map(|f| f.applicability)))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("header/signer", Error, Some(Safe)),
+                ("numbering/gap", Error, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_salutation_with_a_half_width_colon_is_one_finding() {
+        let rules = RuleSet::builtin().unwrap();
+        let text = "2023年政府工作报告\n\n各位代表、同志们:\n\n现在，我代表镇人民政府报告工作。";
+        let colon = text.find(':').unwrap();
+        let found: Vec<_> = check_text(&rules, text)
+            .into_iter()
+            .filter(|d| d.span.start == colon)
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        // Both rules report the colon with the same fix; punct/halfwidth's severity stays.
+        assert_eq!(found, [("header/salutation", Severity::Error)]);
+
+        // A comment that silences one of the two is used, and the other stays as it is.
+        let text = text.replace(
+            "各位代表",
+            "<!-- gwlint-disable-next-line punct/halfwidth -->\n各位代表",
+        );
+        let colon = text.find(':').unwrap();
+        let found: Vec<_> = check_text(&rules, &text)
+            .into_iter()
+            .filter(|d| d.span.start == colon || d.rule == "suppression/unused")
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        assert_eq!(found, [("header/salutation", Severity::Warning)]);
+    }
 }

@@ -13,6 +13,7 @@ use gwlint::rules::RuleSet;
 use gwlint::source::{LineIndex, SourceFile};
 
 mod support;
+use support::findings::{render, Finding};
 use support::seed;
 
 fn read(prefix: &str) -> SourceFile {
@@ -130,28 +131,20 @@ fn parser_traps_of_rules_section_11() {
     assert_eq!(doc.meta.date.unwrap().to_string(), "2021-02-03");
 }
 
-/// Per seed: how many of each rule, then every diagnostic of the rules that fire rarely.
+/// Per seed: how many of each rule, then every diagnostic, each pinned with its place, message
+/// and fix.
 fn summary(file: &FileResult) -> String {
-    let index = LineIndex::new(&file.document.text);
+    let findings = Finding::all(file);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in &file.diagnostics {
-        *counts.entry(d.rule).or_default() += 1;
+    for f in &findings {
+        *counts.entry(f.rule.as_str()).or_default() += 1;
     }
     let mut out = String::new();
     for (rule, count) in &counts {
         out.push_str(&format!("{count:>5} {rule}\n"));
     }
     out.push('\n');
-    for d in &file.diagnostics {
-        if counts[d.rule] > 20 {
-            continue;
-        }
-        let at = index.line_col(&file.document.text, d.span.start);
-        out.push_str(&format!(
-            "{}:{} {} {}\n",
-            at.line, at.column, d.rule, d.message
-        ));
-    }
+    out.push_str(&render(&findings));
     out
 }
 

@@ -28,6 +28,9 @@ struct FormSpec {
     pattern: RegexSpec,
     /// Capture groups that are the reported (and fixed) span, the first that took part in the
     /// match; the whole match by default. A list because alternatives need their own names.
+    /// A match in which none of them took part is no hit of the form (neither reported nor
+    /// counted): an alternative without them consumes text the form must not report, which
+    /// is how a pattern says "not after …" without look-behind.
     #[serde(default)]
     span: Vec<String>,
     /// Rewrites the reported span into the preferred form.
@@ -119,7 +122,12 @@ impl Consistency {
 }
 
 impl FormSpec {
-    /// Every match of the form in the spans, with its span's offset.
+    /// Whether a match is a hit: with `span` groups, one of them took part.
+    fn is_hit(&self, captures: &regex::Captures) -> bool {
+        self.span.is_empty() || self.span.iter().any(|g| captures.name(g).is_some())
+    }
+
+    /// Every hit of the form in the spans, with its span's offset.
     fn matches<'t>(&self, ctx: &Context<'t>, spans: &[Span]) -> Vec<(usize, regex::Captures<'t>)> {
         let text = ctx.text();
         spans
@@ -130,16 +138,40 @@ impl FormSpec {
                 self.pattern
                     .0
                     .captures_iter(haystack)
+                    .filter(|captures| self.is_hit(captures))
                     .map(move |captures| (start, captures))
             })
             .collect()
+    }
+
+    /// The hits in one haystack; without `span` groups every match is one, found without
+    /// captures.
+    fn hits(&self, haystack: &str) -> usize {
+        if self.span.is_empty() {
+            return self.pattern.0.find_iter(haystack).count();
+        }
+        self.pattern
+            .0
+            .captures_iter(haystack)
+            .filter(|captures| self.is_hit(captures))
+            .count()
+    }
+
+    fn has_hit(&self, haystack: &str) -> bool {
+        if self.span.is_empty() {
+            return self.pattern.0.is_match(haystack);
+        }
+        self.pattern
+            .0
+            .captures_iter(haystack)
+            .any(|captures| self.is_hit(&captures))
     }
 
     fn count(&self, ctx: &Context, spans: &[Span]) -> usize {
         spans
             .iter()
             .filter(|s| self.requires.admits_span(ctx, **s))
-            .map(|s| self.pattern.0.find_iter(s.text(ctx.text())).count())
+            .map(|s| self.hits(s.text(ctx.text())))
             .sum()
     }
 }
@@ -174,9 +206,11 @@ impl Check for Consistency {
                 self.forms[preferred].count(ctx, &spans)
             } else if self.when == When::Mixed && others == 1 {
                 let form = &self.forms[preferred];
-                usize::from(spans.iter().any(|s| {
-                    form.requires.admits_span(ctx, *s) && form.pattern.0.is_match(s.text(text))
-                }))
+                usize::from(
+                    spans
+                        .iter()
+                        .any(|s| form.requires.admits_span(ctx, *s) && form.has_hit(s.text(text))),
+                )
             } else {
                 // Reported either way: mixed, or `when: always` with some other form.
                 0
@@ -274,5 +308,33 @@ mod tests {
             1
         );
         assert!(messages("prefer: 无空格", "2021 年").is_empty());
+    }
+
+    #[test]
+    fn a_match_without_its_span_groups_is_no_hit() {
+        // The first alternative eats a Latin token, so that its digits are not taken for a
+        // number before a space: neither reported nor counted.
+        let pack = "
+- id: test/spacing
+  kind: consistency
+  severity: warning
+  prefer: 无空格
+  when: always
+  message: '{form}，共{count}处'
+  explain: 测试
+  forms:
+    - { name: 有空格, pattern: '[A-Z]+\\d+|\\d(?P<gap> +)\\p{Han}', span: [gap] }
+    - { name: 无空格, pattern: '\\d\\p{Han}' }
+  examples: { invalid: ['2021 年'], valid: ['2021年'] }
+";
+        let rules = RuleSet::from_packs([("t.yaml".into(), pack.to_string())]).unwrap();
+        let messages = |text: &str| -> Vec<String> {
+            crate::engine::check_text(&rules, text)
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(messages("播放 MP3 文件，2021 年"), ["有空格，共1处"]);
+        assert!(messages("播放 MP3 文件").is_empty());
     }
 }

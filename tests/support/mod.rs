@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod docx;
+pub mod findings;
 
 use std::path::{Path, PathBuf};
 
