@@ -17,9 +17,10 @@ pub struct Document {
     pub meta: Metadata,
     /// The document's parts in order, each a run of paragraphs of one region.
     pub regions: Vec<RegionSpan>,
-    /// URLs and Markdown link targets inside prose paragraphs, sorted: text no rule reads
-    /// and no fix touches.
-    pub urls: Vec<Span>,
+    /// Asides inside prose paragraphs, sorted: URLs, Markdown link targets, a reprint's
+    /// newspaper source note (`《 人民日报 》（ 2018年03月23日 01 版）`) and photo bylines
+    /// (`本报记者 戴冰摄`). No rule reads them and no fix touches them.
+    pub asides: Vec<Span>,
 }
 
 #[derive(Clone, Debug)]

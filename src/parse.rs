@@ -429,10 +429,18 @@ fn year_re() -> &'static Regex {
     regex(&RE, r"(\d{4})\s*年")
 }
 
-/// A URL, or the target of a Markdown link `[…](target)`.
-fn url_re() -> &'static Regex {
+/// A URL, the target of a Markdown link `[…](target)`, a newspaper's source note
+/// (`《 人民日报 》（ 2018年03月23日 01 版）`) or a photo byline (`贵州日报天眼新闻记者 李森 摄`).
+fn aside_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, r"(?:https?://|www\.)[\x21-\x7e]+|\]\([^)\s]*\)")
+    regex(
+        &RE,
+        concat!(
+            r"(?:https?://|www\.)[\x21-\x7e]+|\]\([^)\s]*\)",
+            r"|《\s*\p{Han}{1,10}报\s*》\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*版\s*[）)]",
+            r"|\p{Han}{0,12}记者[ \u{3000}]*\p{Han}{2,4}(?:[ \u{3000}、]+\p{Han}{2,4})*[ \u{3000}]*摄",
+        ),
+    )
 }
 
 fn iso_date_re() -> &'static Regex {
@@ -525,7 +533,7 @@ impl<'t> Assembler<'t> {
         self.doc_type();
         self.date();
         let footnote_refs = self.footnote_refs();
-        let urls = self.urls();
+        let asides = self.asides();
         Document {
             regions: region_spans(&self.paragraphs),
             paragraphs: self.paragraphs,
@@ -533,7 +541,7 @@ impl<'t> Assembler<'t> {
             footnote_refs,
             glossary,
             meta: self.meta,
-            urls,
+            asides,
             text: String::new(),
         }
     }
@@ -812,23 +820,26 @@ impl<'t> Assembler<'t> {
         }
     }
 
-    /// URLs and Markdown link targets in the prose: no rule reads them and no fix touches
-    /// them.
-    fn urls(&self) -> Vec<Span> {
-        let mut urls = Vec::new();
+    /// URLs, Markdown link targets, newspaper source notes and photo bylines in the prose: no
+    /// rule reads them and no fix touches them.
+    fn asides(&self) -> Vec<Span> {
+        let mut asides = Vec::new();
         for paragraph in &self.paragraphs {
             if !paragraph.region.is_prose() {
                 continue;
             }
             let content = self.slice(paragraph.span);
-            if !(content.contains("://") || content.contains("www.") || content.contains("](")) {
+            let links =
+                content.contains("://") || content.contains("www.") || content.contains("](");
+            let reprint = content.contains('版') || content.contains('摄');
+            if !(links || reprint) {
                 continue;
             }
-            for m in url_re().find_iter(content) {
-                urls.push(Span::new(m.start(), m.end()).shift(paragraph.span.start));
+            for m in aside_re().find_iter(content) {
+                asides.push(Span::new(m.start(), m.end()).shift(paragraph.span.start));
             }
         }
-        urls
+        asides
     }
 
     /// Finds the 名词解释 glossary and turns its numbered lines into entries.
@@ -1011,7 +1022,8 @@ impl<'t> Assembler<'t> {
                     || (can_break
                         && reads_as_sentence(here_text)
                         && reads_as_sentence(next_text)
-                        && !opens_with_label(next_text)));
+                        && !opens_with_label(next_text)
+                        && !next_text.ends_with(['：', ':'])));
         }
     }
 

@@ -1,8 +1,10 @@
 //! Judged findings on the real-document corpus (../shared/corpus/docs): every warning and
 //! error gwlint reports there was judged by hand, and the verdicts live in
 //! tests/corpus/verdicts.tsv as data (file, line, column, rule, verdict, reason; no document
-//! text). This test fails when a finding judged true disappears, when one judged false comes
-//! back, or when a finding nobody has judged appears: it lists those, so a rule change shows
+//! text). A verdict is `true` (a reviewer wants it), `false` (a known false finding, still
+//! reported) or `fixed` (judged false and no longer reported). This test fails when a finding
+//! judged true disappears, when a fixed one comes back, when a known false one goes (mark it
+//! `fixed`), or when a finding nobody has judged appears: it lists those, so a rule change shows
 //! its effect on real documents before it lands (scripts/ecosystem.py shows the same diff
 //! with excerpts). It also holds the precision the judged verdicts give to the bar of the
 //! real-documents issue: 95 % overall, 90 % for every rule with ten findings or more.
@@ -20,8 +22,15 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/docs")
 }
 
-/// The verdicts: key → judged true.
-fn verdicts() -> BTreeMap<Key, bool> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    True,
+    False,
+    Fixed,
+}
+
+/// The verdicts, by where the finding is.
+fn verdicts() -> BTreeMap<Key, Verdict> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/verdicts.tsv");
     let text = std::fs::read_to_string(&path).expect("tests/corpus/verdicts.tsv");
     let mut verdicts = BTreeMap::new();
@@ -38,8 +47,9 @@ fn verdicts() -> BTreeMap<Key, bool> {
             fields[3].to_string(),
         );
         let verdict = match fields[4] {
-            "true" => true,
-            "false" => false,
+            "true" => Verdict::True,
+            "false" => Verdict::False,
+            "fixed" => Verdict::Fixed,
             other => panic!("verdicts.tsv:{}: verdict {other:?}", n + 1),
         };
         assert!(
@@ -102,14 +112,18 @@ fn judged_findings_hold_on_the_real_corpus() {
     }
     let verdicts = verdicts();
     let findings = findings(&dir);
-    let lost: Vec<&Key> = verdicts
-        .iter()
-        .filter(|(key, &good)| good && !findings.contains(*key))
-        .map(|(key, _)| key)
-        .collect();
+    let gone = |wanted: Verdict| -> Vec<&Key> {
+        verdicts
+            .iter()
+            .filter(|(key, &verdict)| verdict == wanted && !findings.contains(*key))
+            .map(|(key, _)| key)
+            .collect()
+    };
+    let lost = gone(Verdict::True);
+    let no_longer_false = gone(Verdict::False);
     let back: Vec<&Key> = findings
         .iter()
-        .filter(|key| verdicts.get(*key) == Some(&false))
+        .filter(|key| verdicts.get(*key) == Some(&Verdict::Fixed))
         .collect();
     let unjudged: Vec<&Key> = findings
         .iter()
@@ -117,10 +131,25 @@ fn judged_findings_hold_on_the_real_corpus() {
         .collect();
     let mut problems = String::new();
     if !lost.is_empty() {
-        problems += &format!("{} findings judged true are gone:\n{}", lost.len(), show(&lost));
+        problems += &format!(
+            "{} findings judged true are gone:\n{}",
+            lost.len(),
+            show(&lost)
+        );
     }
     if !back.is_empty() {
-        problems += &format!("{} findings judged false are back:\n{}", back.len(), show(&back));
+        problems += &format!(
+            "{} findings judged false are back:\n{}",
+            back.len(),
+            show(&back)
+        );
+    }
+    if !no_longer_false.is_empty() {
+        problems += &format!(
+            "{} known false findings are gone (well done: mark them `fixed`):\n{}",
+            no_longer_false.len(),
+            show(&no_longer_false)
+        );
     }
     if !unjudged.is_empty() {
         problems += &format!(
@@ -136,7 +165,7 @@ fn judged_findings_hold_on_the_real_corpus() {
     for key in &findings {
         let entry = per_rule.entry(key.3.as_str()).or_default();
         entry.1 += 1;
-        if verdicts[key] {
+        if verdicts[key] == Verdict::True {
             entry.0 += 1;
         }
     }

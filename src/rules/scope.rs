@@ -11,7 +11,7 @@ pub enum Scope {
     /// The whole text as one span.
     Document,
     /// The document's own writing: every line of the header, body, tables, annexes, glossary
-    /// and closing, without URLs and link targets. Not front matter, collector notes, portal
+    /// and closing, without URLs, link targets and other asides. Not front matter, collector notes, portal
     /// chrome, Markdown code, tables or comments.
     Prose,
     /// Every line of the document's own writing, URLs included.
@@ -54,7 +54,7 @@ impl Scope {
             Scope::Document => vec![Span::new(0, doc.text.len())],
             Scope::Prose => without(
                 joined_titles(doc, paragraphs(ParagraphKind::is_prose)),
-                &doc.urls,
+                &doc.asides,
             ),
             Scope::Line => paragraphs(|_| true),
             Scope::Body => without(
@@ -71,7 +71,7 @@ impl Scope {
                     })
                     .map(|p| p.span)
                     .collect(),
-                &doc.urls,
+                &doc.asides,
             ),
             Scope::Heading => paragraphs(|k| matches!(k, ParagraphKind::Heading(_))),
             Scope::HeadingToken => doc.headings.iter().map(|h| h.token).collect(),
