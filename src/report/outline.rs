@@ -64,6 +64,24 @@ pub fn tree(source: &SourceFile, doc: &Document) -> String {
             clip(doc.slice(paragraph.span), 60)
         );
     }
+    let _ = writeln!(out, "文档结构（{} 个部分）：", doc.regions.len());
+    for region in &doc.regions {
+        let (first, last) = (
+            line(region.span),
+            index.line_col(&doc.text, region.span.end).line,
+        );
+        let lines = if first == last {
+            format!("第{first}行")
+        } else {
+            format!("第{first}–{last}行")
+        };
+        let _ = writeln!(
+            out,
+            "  {lines} {}（{}）",
+            region.region.label(),
+            region.region.name()
+        );
+    }
     if !doc.headings.is_empty() {
         let _ = writeln!(out, "标题层级（{} 个）：", doc.headings.len());
     }
@@ -156,15 +174,26 @@ struct JsonOutline<'a> {
     midyear: bool,
     date: Option<String>,
     paragraphs: Vec<JsonParagraph<'a>>,
+    regions: Vec<JsonRegion>,
     headings: Vec<JsonHeading<'a>>,
     glossary: Vec<JsonEntry<'a>>,
     footnote_refs: Vec<JsonRef>,
 }
 
 #[derive(Serialize)]
+struct JsonRegion {
+    region: &'static str,
+    line: usize,
+    end_line: usize,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+#[derive(Serialize)]
 struct JsonParagraph<'a> {
     line: usize,
     kind: &'static str,
+    region: &'static str,
     broken: bool,
     byte_start: usize,
     byte_end: usize,
@@ -215,10 +244,22 @@ pub fn json(source: &SourceFile, doc: &Document) -> String {
             .map(|p| JsonParagraph {
                 line: line(p.span),
                 kind: p.kind.name(),
+                region: p.region.name(),
                 broken: p.broken,
                 byte_start: p.span.start,
                 byte_end: p.span.end,
                 text: doc.slice(p.span),
+            })
+            .collect(),
+        regions: doc
+            .regions
+            .iter()
+            .map(|r| JsonRegion {
+                region: r.region.name(),
+                line: line(r.span),
+                end_line: index.line_col(&doc.text, r.span.end).line,
+                byte_start: r.span.start,
+                byte_end: r.span.end,
             })
             .collect(),
         headings: doc
