@@ -546,6 +546,10 @@ impl<'t> Assembler<'t> {
         }
     }
 
+    /// Bytes beyond which a text line is running text for the region grammar: above the longest
+    /// chrome line, 附件 line, caption, date or table cell (80 characters of Han at most).
+    const LONG_LINE: usize = 240;
+
     /// What the region grammar sees of paragraph `i`.
     fn symbol(&self, i: usize) -> Symbol {
         let content = self.slice(self.paragraphs[i].span);
@@ -562,6 +566,17 @@ impl<'t> Assembler<'t> {
             LineKind::GlossaryHeading => Symbol::GlossaryHeading,
             LineKind::Heading(_) => Symbol::Heading,
             LineKind::DocNumber(_) | LineKind::Circled(_) | LineKind::Dash => Symbol::Text,
+            // Every other shape a text line can take is short: a long line is running text,
+            // and most lines are, so they are not measured against each shape.
+            LineKind::Blank | LineKind::Text if content.len() > Self::LONG_LINE => {
+                if regions::is_copy_line(content) {
+                    Symbol::CopyLine
+                } else if content.contains("-->") {
+                    Symbol::CommentClose
+                } else {
+                    Symbol::Text
+                }
+            }
             LineKind::Blank | LineKind::Text => {
                 if content.contains("-->") {
                     Symbol::CommentClose
@@ -831,7 +846,8 @@ impl<'t> Assembler<'t> {
             let content = self.slice(paragraph.span);
             let links =
                 content.contains("://") || content.contains("www.") || content.contains("](");
-            let reprint = content.contains('版') || content.contains('摄');
+            let reprint =
+                content.contains("版）") || content.contains("版)") || content.contains('摄');
             if !(links || reprint) {
                 continue;
             }

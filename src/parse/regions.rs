@@ -197,13 +197,16 @@ fn is_timestamp(content: &str) -> bool {
 
 /// `附件1-5.docx`, `下载：……pdf`: a link to a file rather than text of the document.
 fn is_download_link(content: &str) -> bool {
-    let lower = content.to_ascii_lowercase();
+    let tail = |ext: &str| {
+        content.len() >= ext.len()
+            && content.as_bytes()[content.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+    };
     content.chars().count() <= 80
         && [
             ".doc", ".docx", ".pdf", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".ofd",
         ]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|ext| tail(ext))
 }
 
 /// `附件: https://…`: a link standing for the attachments. A URL on its own line without it
