@@ -46,7 +46,7 @@ enum Mark {
     Quote,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Token {
     level: Level,
     ordinal: u32,
@@ -818,11 +818,12 @@ impl<'t> Assembler<'t> {
         let mut section = 0;
         let mut in_annex = false;
         let mut previous = Region::Body;
+        let mut markers = self.annex_markers.iter().peekable();
         for i in 0..self.paragraphs.len() {
             let region = self.paragraphs[i].region;
+            let marker = markers.next_if_eq(&&i).is_some();
             let starts_annex = i >= body_start
-                && (self.annex_markers.contains(&i)
-                    || (region == Region::Body && previous == Region::Closing));
+                && (marker || (region == Region::Body && previous == Region::Closing));
             if starts_annex {
                 section += 1;
                 in_annex = true;
@@ -958,7 +959,7 @@ impl<'t> Assembler<'t> {
                 continue;
             }
             let token = match &self.kinds[i] {
-                LineKind::Heading(token) => token.clone(),
+                LineKind::Heading(token) => *token,
                 _ => match self.inline_annex_item(i) {
                     Some(token) => token,
                     None => continue,
@@ -1030,11 +1031,10 @@ impl<'t> Assembler<'t> {
                 && matches!(self.kinds[i + 1], LineKind::Text);
             // A 《 or （ left open and closed on the next line is a cut whatever the lines
             // look like (`…考核表《周浦镇住宅小区` / `物业服务考核表1》（附件4）`).
-            let cut_inside_marks = closes_what_opens(here_text, next_text);
             self.paragraphs[i].broken = same_part
                 && !here_text.ends_with(TERMINAL)
                 && !is_date_line(next_text)
-                && (cut_inside_marks
+                && (closes_what_opens(here_text, next_text)
                     || (can_break
                         && reads_as_sentence(here_text)
                         && reads_as_sentence(next_text)
@@ -1046,29 +1046,10 @@ impl<'t> Assembler<'t> {
     fn doc_type(&mut self) {
         let Some(title) = self.meta.title else { return };
         let title = self.slice(title);
-        const WORDS: &[(&str, DocType)] = &[
-            ("报告", DocType::Report),
-            ("工作要点", DocType::Workplan),
-            ("要点", DocType::Workplan),
-            ("工作计划", DocType::Workplan),
-            ("计划", DocType::Workplan),
-            ("规划", DocType::Plan),
-            ("纲要", DocType::Plan),
-            ("通知", DocType::Notice),
-            ("意见", DocType::Opinion),
-            ("请示", DocType::Request),
-            // 文种 with no rules of their own: named last, they still decide (`…规划和自然资源局
-            // 关于…的函` is a letter, not a plan).
-            ("函", DocType::Other),
-            ("批复", DocType::Other),
-            ("公告", DocType::Other),
-            ("通告", DocType::Other),
-            ("决定", DocType::Other),
-        ];
         // The 文种 is the last one named: 《…规划》的通知 is a notice.
-        self.meta.doc_type = WORDS
+        self.meta.doc_type = DOC_TYPE_WORDS
             .iter()
-            .filter_map(|(word, doc_type)| title.rfind(word).map(|at| (at + word.len(), *doc_type)))
+            .filter_map(|(word, doc_type)| Some((title.rfind(word)? + word.len(), (*doc_type)?)))
             .max_by_key(|(end, _)| *end)
             .map(|(_, doc_type)| doc_type)
             .or(Some(DocType::Other));
@@ -1254,20 +1235,50 @@ fn toc_key(content: &str) -> String {
         .to_string()
 }
 
-/// The 文种 words a title ends with (条例 第八条 and the reports, plans and rules a government
-/// issues).
+/// A line that names a 文种: a book title, or a 文种 word at its end.
 fn names_doc_type(content: &str) -> bool {
     content.contains('《') || ends_with_doc_type(content)
 }
 
+/// The 文种 words a title ends with (条例 第八条 and the reports, plans and rules a government
+/// issues), with the document type each one gives when it is the last named. `None`: the word
+/// names a 文种 but leaves the type to an earlier word (`…规划实施方案` is still a plan);
+/// `Some(Other)`: a 文种 with no rules of its own that still decides (`…规划和自然资源局关于…的函`
+/// is a letter, not a plan).
+const DOC_TYPE_WORDS: &[(&str, Option<DocType>)] = &[
+    ("报告", Some(DocType::Report)),
+    ("工作要点", Some(DocType::Workplan)),
+    ("要点", Some(DocType::Workplan)),
+    ("工作计划", Some(DocType::Workplan)),
+    ("计划", Some(DocType::Workplan)),
+    ("规划", Some(DocType::Plan)),
+    ("纲要", Some(DocType::Plan)),
+    ("通知", Some(DocType::Notice)),
+    ("意见", Some(DocType::Opinion)),
+    ("请示", Some(DocType::Request)),
+    ("函", Some(DocType::Other)),
+    ("批复", Some(DocType::Other)),
+    ("公告", Some(DocType::Other)),
+    ("通告", Some(DocType::Other)),
+    ("决定", Some(DocType::Other)),
+    ("方案", None),
+    ("办法", None),
+    ("细则", None),
+    ("规定", None),
+    ("条例", None),
+    ("指南", None),
+    ("安排", None),
+    ("清单", None),
+    ("决议", None),
+    ("纪要", None),
+    ("通报", None),
+    ("命令", None),
+    ("令", None),
+];
+
 fn ends_with_doc_type(content: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "报告", "通知", "意见", "规划", "纲要", "方案", "办法", "细则", "规定", "条例", "决定",
-        "公告", "通告", "批复", "请示", "计划", "要点", "指南", "安排", "清单", "函", "决议",
-        "纪要", "通报", "命令", "令",
-    ];
     let trimmed = content.trim_end_matches(['》', '）', ')']);
-    WORDS.iter().any(|w| trimmed.ends_with(w))
+    DOC_TYPE_WORDS.iter().any(|(w, _)| trimmed.ends_with(w))
 }
 
 /// The second line of a title broken over two: short, and no sentence punctuation.

@@ -119,18 +119,17 @@ impl Scope {
 
 /// A title broken over lines is one span, so that a 《 on its first line pairs with the 》 on
 /// its second.
-fn joined_titles(doc: &Document, spans: Vec<Span>) -> Vec<Span> {
-    let Some(title) = doc.meta.title else {
-        return spans;
-    };
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for span in spans {
-        match out.last_mut() {
-            Some(last) if title.contains(*last) && title.contains(span) => last.end = span.end,
-            _ => out.push(span),
-        }
+fn joined_titles(doc: &Document, mut spans: Vec<Span>) -> Vec<Span> {
+    if let Some(title) = doc.meta.title {
+        spans.dedup_by(|next, last| {
+            let joined = title.contains(*last) && title.contains(*next);
+            if joined {
+                last.end = next.end;
+            }
+            joined
+        });
     }
-    out
+    spans
 }
 
 /// `spans` with the parts inside `holes` cut out; both sorted and disjoint.
