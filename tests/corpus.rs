@@ -11,9 +11,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use serde_json::Value;
+mod support;
+use support::check_report;
 
 /// Where a finding is: file name, line, column, rule.
 type Key = (String, u64, u64, String);
@@ -63,17 +63,7 @@ fn verdicts() -> BTreeMap<Key, Verdict> {
 
 /// Every warning and error gwlint reports on the corpus.
 fn findings(dir: &Path) -> BTreeSet<Key> {
-    let output = Command::new(env!("CARGO_BIN_EXE_gwlint"))
-        .args(["check", "--format", "json"])
-        .arg(dir)
-        .output()
-        .expect("run gwlint");
-    assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let report = check_report(dir);
     let mut findings = BTreeSet::new();
     for file in report["files"].as_array().unwrap() {
         let name = Path::new(file["path"].as_str().unwrap())
@@ -129,35 +119,22 @@ fn judged_findings_hold_on_the_real_corpus() {
         .iter()
         .filter(|key| !verdicts.contains_key(*key))
         .collect();
-    let mut problems = String::new();
-    if !lost.is_empty() {
-        problems += &format!(
-            "{} findings judged true are gone:\n{}",
-            lost.len(),
-            show(&lost)
-        );
-    }
-    if !back.is_empty() {
-        problems += &format!(
-            "{} findings judged false are back:\n{}",
-            back.len(),
-            show(&back)
-        );
-    }
-    if !no_longer_false.is_empty() {
-        problems += &format!(
-            "{} known false findings are gone (well done: mark them `fixed`):\n{}",
-            no_longer_false.len(),
-            show(&no_longer_false)
-        );
-    }
-    if !unjudged.is_empty() {
-        problems += &format!(
-            "{} findings are not judged yet (judge them into tests/corpus/verdicts.tsv):\n{}",
-            unjudged.len(),
-            show(&unjudged)
-        );
-    }
+    let problems: String = [
+        (lost, "judged true are gone"),
+        (back, "judged false are back"),
+        (
+            no_longer_false,
+            "known false are gone (well done: mark them `fixed`)",
+        ),
+        (
+            unjudged,
+            "are not judged yet (judge them into tests/corpus/verdicts.tsv)",
+        ),
+    ]
+    .iter()
+    .filter(|(keys, _)| !keys.is_empty())
+    .map(|(keys, what)| format!("{} findings {what}:\n{}", keys.len(), show(keys)))
+    .collect();
     assert!(problems.is_empty(), "{problems}");
 
     // Precision by the verdicts, overall and per rule.

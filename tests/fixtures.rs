@@ -6,13 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use serde_json::Value;
 
 mod support;
 use support::findings::{render, Finding};
-use support::seed;
+use support::{check_report, seed};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,18 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `gwlint check --format json PATH`, every default rule.
 fn check(path: &Path) -> Vec<Finding> {
-    let output = Command::new(env!("CARGO_BIN_EXE_gwlint"))
-        .args(["check", "--format", "json"])
-        .arg(path)
-        .output()
-        .expect("run gwlint");
-    assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let report = check_report(path);
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
     files[0]["diagnostics"]

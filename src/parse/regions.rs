@@ -37,6 +37,31 @@ pub enum Symbol {
 }
 
 impl Symbol {
+    #[cfg(test)]
+    const ALL: [Symbol; 21] = [
+        Symbol::Fence,
+        Symbol::KeyValue,
+        Symbol::MarkdownHeading,
+        Symbol::CodeFence,
+        Symbol::Comment,
+        Symbol::CommentOpen,
+        Symbol::CommentClose,
+        Symbol::TableRow,
+        Symbol::Quote,
+        Symbol::Chrome,
+        Symbol::ChromeWord,
+        Symbol::GlossaryHeading,
+        Symbol::Annex,
+        Symbol::Toc,
+        Symbol::ClosingFormula,
+        Symbol::Date,
+        Symbol::CopyLine,
+        Symbol::Caption,
+        Symbol::Heading,
+        Symbol::Short,
+        Symbol::Text,
+    ];
+
     fn byte(self) -> u8 {
         match self {
             Symbol::Fence => b'f',
@@ -337,23 +362,11 @@ mod tests {
     fn regions(symbols: &str) -> String {
         let symbols: Vec<Symbol> = symbols
             .bytes()
-            .map(|b| match b {
-                b'f' => Symbol::Fence,
-                b'k' => Symbol::KeyValue,
-                b'm' => Symbol::MarkdownHeading,
-                b'x' => Symbol::CodeFence,
-                b'c' => Symbol::Comment,
-                b'<' => Symbol::CommentOpen,
-                b'C' => Symbol::CommentClose,
-                b'|' => Symbol::TableRow,
-                b'q' => Symbol::Quote,
-                b'P' => Symbol::Chrome,
-                b'p' => Symbol::ChromeWord,
-                b'e' => Symbol::ClosingFormula,
-                b'd' => Symbol::Date,
-                b'h' => Symbol::Heading,
-                b's' => Symbol::Short,
-                _ => Symbol::Text,
+            .map(|b| {
+                *Symbol::ALL
+                    .iter()
+                    .find(|s| s.byte() == b)
+                    .expect("a symbol of the grammar")
             })
             .collect();
         assign(&symbols)

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::Span;
 use crate::model::GlossaryKeys;
 
 #[derive(Debug, Deserialize)]
@@ -60,15 +61,19 @@ impl Check for Footnotes {
                 })
             }
         };
+        // A reference or an entry's key, reported with its own text.
+        let report_key = |sink: &mut Sink, span: Span, number: u32, expected: u32| {
+            sink.report(
+                span,
+                vars(number, doc.slice(span).to_string(), expected),
+                None,
+            )
+        };
         match self.check {
             FootnoteCheck::Undefined => {
                 for reference in &doc.footnote_refs {
                     if !terms.contains_key(&reference.number) {
-                        sink.report(
-                            reference.span,
-                            vars(reference.number, doc.slice(reference.span).to_string(), 0),
-                            None,
-                        );
+                        report_key(sink, reference.span, reference.number, 0);
                     }
                 }
             }
@@ -80,11 +85,7 @@ impl Check for Footnotes {
                     let used: HashSet<u32> = doc.footnote_refs.iter().map(|r| r.number).collect();
                     for entry in &glossary.entries {
                         if !used.contains(&entry.number) {
-                            sink.report(
-                                entry.token,
-                                vars(entry.number, doc.slice(entry.token).to_string(), 0),
-                                None,
-                            );
+                            report_key(sink, entry.token, entry.number, 0);
                         }
                     }
                 }
@@ -107,12 +108,7 @@ impl Check for Footnotes {
                 let mut highest = 0;
                 for reference in &doc.footnote_refs {
                     if reference.number > highest + 1 {
-                        let text = doc.slice(reference.span).to_string();
-                        sink.report(
-                            reference.span,
-                            vars(reference.number, text, highest + 1),
-                            None,
-                        );
+                        report_key(sink, reference.span, reference.number, highest + 1);
                     }
                     highest = highest.max(reference.number);
                 }
@@ -121,11 +117,7 @@ impl Check for Footnotes {
                 let mut seen = HashSet::new();
                 for entry in &glossary.entries {
                     if !seen.insert(entry.number) {
-                        sink.report(
-                            entry.token,
-                            vars(entry.number, doc.slice(entry.token).to_string(), 0),
-                            None,
-                        );
+                        report_key(sink, entry.token, entry.number, 0);
                     }
                 }
             }
