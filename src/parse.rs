@@ -443,6 +443,12 @@ fn aside_re() -> &'static Regex {
     )
 }
 
+/// Literals one of which every aside holds: one scan of a paragraph, where most have none.
+fn aside_hint_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    regex(&RE, r"://|www\.|\]\(|版[）)]|摄")
+}
+
 fn iso_date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     regex(&RE, r"\d{4}-\d{1,2}-\d{1,2}")
@@ -550,8 +556,9 @@ impl<'t> Assembler<'t> {
     /// chrome line, 附件 line, caption, date or table cell (80 characters of Han at most).
     const LONG_LINE: usize = 240;
 
-    /// What the region grammar sees of paragraph `i`.
-    fn symbol(&self, i: usize) -> Symbol {
+    /// What the region grammar sees of paragraph `i`. `in_comment`: a `<!--` above is not
+    /// closed yet, so a `-->` may close it.
+    fn symbol(&self, i: usize, in_comment: bool) -> Symbol {
         let content = self.slice(self.paragraphs[i].span);
         match &self.kinds[i] {
             LineKind::Markdown(Mark::Fence) => Symbol::Fence,
@@ -571,14 +578,14 @@ impl<'t> Assembler<'t> {
             LineKind::Blank | LineKind::Text if content.len() > Self::LONG_LINE => {
                 if regions::is_copy_line(content) {
                     Symbol::CopyLine
-                } else if content.contains("-->") {
+                } else if in_comment && content.contains("-->") {
                     Symbol::CommentClose
                 } else {
                     Symbol::Text
                 }
             }
             LineKind::Blank | LineKind::Text => {
-                if content.contains("-->") {
+                if in_comment && content.contains("-->") {
                     Symbol::CommentClose
                 } else if regions::is_chrome_word(content) {
                     Symbol::ChromeWord
@@ -608,7 +615,18 @@ impl<'t> Assembler<'t> {
     /// Places every paragraph the region grammar recognises; the rest stay body for now, and
     /// captions, annex markers and the 目录 get their regions here.
     fn regions(&mut self) {
-        let symbols: Vec<Symbol> = (0..self.paragraphs.len()).map(|i| self.symbol(i)).collect();
+        let mut in_comment = false;
+        let symbols: Vec<Symbol> = (0..self.paragraphs.len())
+            .map(|i| {
+                let symbol = self.symbol(i, in_comment);
+                match symbol {
+                    Symbol::CommentOpen => in_comment = true,
+                    Symbol::CommentClose => in_comment = false,
+                    _ => {}
+                }
+                symbol
+            })
+            .collect();
         let placed = regions::assign(&symbols);
         let mut toc_first: Option<String> = None;
         let mut in_toc = false;
@@ -845,11 +863,7 @@ impl<'t> Assembler<'t> {
                 continue;
             }
             let content = self.slice(paragraph.span);
-            let links =
-                content.contains("://") || content.contains("www.") || content.contains("](");
-            let reprint =
-                content.contains("版）") || content.contains("版)") || content.contains('摄');
-            if !(links || reprint) {
+            if !aside_hint_re().is_match(content) {
                 continue;
             }
             for m in aside_re().find_iter(content) {
