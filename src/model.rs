@@ -169,11 +169,6 @@ pub enum ParagraphKind {
 }
 
 impl ParagraphKind {
-    /// Lines whose text is a document's prose, as opposed to metadata and portal chrome.
-    pub fn is_prose(self) -> bool {
-        !matches!(self, ParagraphKind::Metadata | ParagraphKind::Portal)
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             ParagraphKind::Masthead => "masthead",

@@ -703,7 +703,7 @@ impl<'t> Assembler<'t> {
     /// Classifies the header block (masthead, 发文字号, title, banner, subtitle, speaker,
     /// salutation) and returns the index of the first paragraph after it.
     fn header(&mut self) -> usize {
-        let in_text = |p: &Paragraph| p.kind.is_prose() && p.region == Region::Body;
+        let in_text = |p: &Paragraph| p.region == Region::Body;
         let substantive: Vec<usize> = (0..self.paragraphs.len())
             .filter(|&i| in_text(&self.paragraphs[i]))
             .take(8)

@@ -52,10 +52,7 @@ impl Scope {
         };
         match self {
             Scope::Document => vec![Span::new(0, doc.text.len())],
-            Scope::Prose => without(
-                joined_titles(doc, paragraphs(ParagraphKind::is_prose)),
-                &doc.asides,
-            ),
+            Scope::Prose => without(joined_titles(doc, paragraphs(|_| true)), &doc.asides),
             Scope::Line => paragraphs(|_| true),
             Scope::Body => without(
                 doc.paragraphs
