@@ -33,6 +33,8 @@ pub enum AnnotateError {
     SameFile,
     #[error("无法写入 {path}：{message}")]
     Write { path: String, message: String },
+    #[error(transparent)]
+    Output(#[from] crate::fix::WriteError),
 }
 
 /// Where a comment boundary goes: in paragraph `paragraph`, before byte `offset` of the text of
@@ -186,11 +188,11 @@ pub fn annotate(input: &Path, output: &Path, result: &FileResult) -> Result<usiz
         .compression_method(zip::CompressionMethod::Deflated);
     let write_error = |e: zip::result::ZipError| AnnotateError::Write {
         path: output.display().to_string(),
-        message: e.to_string(),
+        message: crate::docx::zip_reason(&e),
     };
     let io_error = |e: std::io::Error| AnnotateError::Write {
         path: output.display().to_string(),
-        message: e.to_string(),
+        message: crate::source::io_reason(&e),
     };
     let mut replaced: BTreeMap<&str, String> = BTreeMap::new();
     replaced.insert(docx::DOCUMENT, new_document);
@@ -215,7 +217,7 @@ pub fn annotate(input: &Path, output: &Path, result: &FileResult) -> Result<usiz
         out.write_all(text.as_bytes()).map_err(io_error)?;
     }
     let package = out.finish().map_err(write_error)?.into_inner();
-    crate::fix::write_atomic(output, &package).map_err(io_error)?;
+    crate::fix::write_file(output, &package)?;
     Ok(comments.len())
 }
 
