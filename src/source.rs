@@ -545,14 +545,25 @@ mod tests {
         let truncated = &text[..text.len() - 3];
         assert!(matches!(
             read(truncated),
-            Err(SourceError::BrokenUtf8 { offset: 40, truncated: true, .. })
+            Err(SourceError::BrokenUtf8 {
+                offset: 40,
+                truncated: true,
+                ..
+            })
         ));
         let mut corrupt = text[..10].to_vec();
         corrupt.push(0xFF);
         corrupt.extend_from_slice(&text[10..]);
         let error = read(&corrupt).unwrap_err();
         assert!(
-            matches!(error, SourceError::BrokenUtf8 { offset: 9, truncated: false, .. }),
+            matches!(
+                error,
+                SourceError::BrokenUtf8 {
+                    offset: 9,
+                    truncated: false,
+                    ..
+                }
+            ),
             "{error}"
         );
     }
