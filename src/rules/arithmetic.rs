@@ -99,6 +99,10 @@ impl Arithmetic {
 }
 
 impl Check for Arithmetic {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["computed", "stated", "assert"]
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         vec![&self.requires]
     }

@@ -177,6 +177,18 @@ impl FormSpec {
 }
 
 impl Check for Consistency {
+    /// Its own four, then `{match}` and the named groups of any form, as in a pattern.
+    fn placeholders(&self) -> Vec<&str> {
+        let groups = self
+            .forms
+            .iter()
+            .flat_map(|form| form.pattern.0.capture_names().flatten());
+        ["form", "preferred", "count", "preferred_count", "match"]
+            .into_iter()
+            .chain(groups)
+            .collect()
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         self.forms.iter().map(|f| &f.requires).collect()
     }

@@ -40,6 +40,10 @@ impl Footnotes {
 }
 
 impl Check for Footnotes {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["number", "ref", "term", "expected"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let doc = ctx.doc;
         let Some(glossary) = &doc.glossary else {

@@ -167,10 +167,22 @@ impl RuleSet {
     pub fn example_failure(&self, rule: &Rule) -> Option<String> {
         let id = rule.meta.id;
         for example in &rule.meta.examples.invalid {
-            if crate::engine::check_rule(self, rule, example).is_empty() {
+            let found = crate::engine::check_rule(self, rule, example);
+            if found.is_empty() {
                 return Some(format!(
                     "规则 {id} 的反例（invalid）没有触发规则：{example:?}"
                 ));
+            }
+            // A fix changes what its finding points at, nothing around it.
+            for finding in &found {
+                let edits = finding.fix.iter().flat_map(|fix| &fix.edits);
+                if let Some(edit) = edits.into_iter().find(|e| !finding.span.contains(e.span)) {
+                    return Some(format!(
+                        "规则 {id} 的修复改动了它所报告的文字之外的内容：在 {example:?} 中报告“{}”，却改动“{}”",
+                        finding.span.text(example),
+                        edit.span.text(example)
+                    ));
+                }
             }
         }
         for example in &rule.meta.examples.valid {
@@ -372,6 +384,48 @@ fn compile(
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };
+    if meta.message.source().trim().is_empty() {
+        return Err(format!("规则 {id} 的 message 是空的：请写明发现了什么问题"));
+    }
+    if meta
+        .help
+        .as_ref()
+        .is_some_and(|help| help.source().trim().is_empty())
+    {
+        return Err(format!(
+            "规则 {id} 的 help 是空的：请写明怎样改，或删去 help"
+        ));
+    }
+    let known = check.placeholders();
+    let templates = [
+        ("message", Some(&meta.message)),
+        ("help", meta.help.as_ref()),
+        (
+            "fix.replacement",
+            meta.fix.as_ref().and_then(|f| f.replacement.as_ref()),
+        ),
+    ];
+    for (field, template) in templates {
+        let Some(template) = template else { continue };
+        if let Some(name) = template.placeholders().find(|name| !known.contains(name)) {
+            let offer = if known.is_empty() {
+                "这类规则不提供占位符".to_string()
+            } else {
+                format!(
+                    "可用的有 {}",
+                    known
+                        .iter()
+                        .map(|n| format!("{{{n}}}"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            };
+            return Err(format!(
+                "规则 {id} 的 {field} 中的占位符“{{{name}}}”无从填写（会变成空白）：{} 类规则{offer}",
+                meta.kind
+            ));
+        }
+    }
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
         return Err(format!(
             "规则 {id} 缺少 examples：invalid 和 valid 至少各一条"
@@ -441,6 +495,42 @@ mod tests {
         let error = load(&twice).unwrap_err();
         assert!(error.reason.contains("重复"), "{}", error.reason);
         assert_eq!(error.line(), Some(11));
+    }
+
+    #[test]
+    fn placeholders_that_nothing_fills_are_refused() {
+        let error = load(&GOOD.replace("message: 半角逗号", "message: '半角{y}'")).unwrap_err();
+        assert!(error.reason.contains("{y}"), "{}", error.reason);
+        assert_eq!(error.line(), Some(2));
+        let fix = GOOD.replace(
+            "  explain:",
+            "  fix: {applicability: safe, replacement: '{z}'}\n  explain:",
+        );
+        let error = load(&fix).unwrap_err();
+        assert!(error.reason.contains("{z}"), "{}", error.reason);
+        let named = GOOD
+            .replace("pattern: ','", "pattern: '(?P<mark>,)'")
+            .replace("message: 半角逗号", "message: '半角{mark}'");
+        assert!(load(&named).is_ok());
+        // Kinds other than pattern fill a fixed set of names.
+        let metric = "
+- id: test/metric
+  kind: metric
+  severity: info
+  measure: sentence-length
+  max: 3
+  message: '句子长{len}字'
+  explain: 测试
+  examples: {invalid: ['甲乙丙丁。'], valid: ['甲。']}
+";
+        let error = load(metric).unwrap_err();
+        assert!(error.reason.contains("{length}、{max}"), "{}", error.reason);
+    }
+
+    #[test]
+    fn empty_messages_are_refused() {
+        let error = load(&GOOD.replace("message: 半角逗号", "message: ''")).unwrap_err();
+        assert!(error.reason.contains("message 是空的"), "{}", error.reason);
     }
 
     #[test]

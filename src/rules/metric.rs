@@ -58,6 +58,10 @@ impl Metric {
 const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?'];
 
 impl Check for Metric {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["length", "max"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         match self.measure {

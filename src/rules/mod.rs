@@ -37,6 +37,12 @@ pub trait Check: Send + Sync {
     fn requires(&self) -> Vec<&requires::Requires> {
         Vec::new()
     }
+
+    /// The `{name}`s the kind fills in the rule's message, help and fix: a template that
+    /// names another would render it as empty text, so loading refuses it.
+    fn placeholders(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
 
 /// Per-file settings that change how some rules read a document (gwlint.yaml).

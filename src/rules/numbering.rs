@@ -284,6 +284,12 @@ impl Numbering {
 }
 
 impl Check for Numbering {
+    fn placeholders(&self) -> Vec<&str> {
+        vec![
+            "actual", "expected", "after", "level", "token", "standard", "deeper",
+        ]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         match self.check {
             NumberingCheck::Gap | NumberingCheck::Duplicate => self.sequence(ctx, sink),

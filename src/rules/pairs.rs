@@ -163,6 +163,10 @@ impl Pairs {
 }
 
 impl Check for Pairs {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["open", "close"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         let in_scope = self.scope.spans(ctx.doc);

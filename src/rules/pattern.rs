@@ -109,6 +109,29 @@ impl Pattern {
             ));
         }
         for case in &cases {
+            // The templates this case renders: its own, else the rule's.
+            let message = case.message.as_ref().unwrap_or(&meta.message);
+            let fix = meta.fix.as_ref().and_then(|fix| fix.replacement.as_ref());
+            let templates = [Some(message), case.replacement.as_ref().or(fix)];
+            for template in templates.into_iter().flatten().chain(&meta.help) {
+                if let Some(name) = template.placeholders().find(|&name| {
+                    !(name == "match"
+                        || (name == "mapped" && !spec.map.is_empty())
+                        || case
+                            .regex
+                            .capture_names()
+                            .flatten()
+                            .any(|group| group == name))
+                }) {
+                    return Err(format!(
+                        "规则 {}：“{}”中的占位符“{{{name}}}”无从填写：正则表达式“{}”中没有名为 {name} 的捕获组{}",
+                        meta.id,
+                        template.source(),
+                        case.regex.as_str(),
+                        if spec.map.is_empty() { "" } else { "，也不是 {mapped}" },
+                    ));
+                }
+            }
             if let Some(group) = &case.span {
                 if !case
                     .regex
@@ -220,6 +243,16 @@ impl Pattern {
 }
 
 impl Check for Pattern {
+    /// Checked case by case in `compile`; here every name some case fills.
+    fn placeholders(&self) -> Vec<&str> {
+        let groups = self
+            .cases
+            .iter()
+            .flat_map(|c| c.regex.capture_names().flatten());
+        let mapped = (!self.map.is_empty()).then_some("mapped");
+        groups.chain(["match"]).chain(mapped).collect()
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         self.cases.iter().map(|c| &c.requires).collect()
     }

@@ -31,6 +31,10 @@ impl Require {
 }
 
 impl Check for Require {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["doc_type"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         if text.trim().is_empty() {

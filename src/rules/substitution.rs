@@ -142,6 +142,10 @@ impl Substitution {
 }
 
 impl Check for Substitution {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["wrong", "match", "right"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         let hits = ctx.word_hits.get_or_init(|| ctx.words.hits(text));
