@@ -128,8 +128,7 @@ impl Config {
         let spec: ConfigSpec = if yaml.trim().is_empty() {
             ConfigSpec::default()
         } else {
-            serde_yaml::from_str(&yaml)
-                .map_err(|e| YamlError::from_serde(WHAT, &file, &yaml, &e))?
+            crate::yaml::parse(WHAT, &file, &yaml)?
         };
         let error = |needle: &str, reason: String| {
             YamlError::new(WHAT, &file, &yaml, reason, find_value(&yaml, needle))

@@ -18,39 +18,29 @@ pub fn builtin_packs() -> &'static [(&'static str, &'static str)] {
     BUILTIN_PACKS
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// One rule as written. Read by `spec::Pack` without serde's `flatten`, which would buffer the
+/// rule and lose where in the file each field was.
+#[derive(Debug)]
 struct RuleSpec {
     id: String,
     severity: Severity,
     message: Template,
-    #[serde(default)]
     help: Option<Template>,
-    #[serde(default)]
     scope: Option<Scope>,
-    #[serde(default)]
     doc_types: Vec<DocTypeFilter>,
-    #[serde(default)]
     since: Option<DateSpec>,
-    #[serde(default)]
     until: Option<DateSpec>,
-    #[serde(default)]
     fix: Option<FixSpec>,
     explain: String,
     examples: Examples,
-    #[serde(default = "yes")]
     enabled: bool,
-    #[serde(flatten)]
     kind: KindSpec,
 }
 
-fn yes() -> bool {
-    true
-}
+mod spec;
 
 /// The kind and its own fields; each variant rejects fields it does not know.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[derive(Debug)]
 enum KindSpec {
     Pattern(pattern::Spec),
     Substitution(substitution::Spec),
@@ -86,11 +76,17 @@ struct DateSpec(DocDate);
 
 impl<'de> Deserialize<'de> for DateSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = serde_yaml::Value::deserialize(deserializer)?;
-        let text = match text {
-            serde_yaml::Value::String(s) => s,
-            serde_yaml::Value::Number(n) => n.to_string(),
-            _ => {
+        /// `2021` reads as a number, `2021-03` as text.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Year(u32),
+            Text(String),
+        }
+        let text = match Written::deserialize(deserializer) {
+            Ok(Written::Year(year)) => year.to_string(),
+            Ok(Written::Text(text)) => text,
+            Err(_) => {
                 return Err(serde::de::Error::custom(
                     "日期应写成 2021、2021-03 或 2021-03-31",
                 ))
@@ -291,7 +287,10 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
 }
 
 fn parse_pack(file: &str, yaml: &str) -> Result<Vec<RuleSpec>, Box<LoadError>> {
-    serde_yaml::from_str(yaml).map_err(|error| YamlError::from_serde(WHAT, file, yaml, &error))
+    // First the kinds, which say what fields each rule may have; then the rules, each read
+    // straight from the parser so that every error carries its own line and column.
+    let kinds: Vec<spec::KindOf> = crate::yaml::parse(WHAT, file, yaml)?;
+    crate::yaml::parse_seed(WHAT, file, yaml, spec::Pack(&kinds))
 }
 
 fn compile_pack(
@@ -525,6 +524,29 @@ mod tests {
 ";
         let error = load(metric).unwrap_err();
         assert!(error.reason.contains("{length}、{max}"), "{}", error.reason);
+    }
+
+    #[test]
+    fn syntax_errors_are_in_chinese_where_the_parser_stopped() {
+        let error = load(&GOOD.replace("invalid: ['甲,乙']", "invalid: ['甲,乙'")).unwrap_err();
+        assert!(
+            error.reason.starts_with("YAML 语法错误："),
+            "{}",
+            error.reason
+        );
+        assert!(
+            !error.reason.is_ascii() && !error.reason.contains("expected"),
+            "{}",
+            error.reason
+        );
+        assert_eq!(error.line(), Some(10), "{}", error.reason);
+        // A field of the kind, read without flatten, points at its own line.
+        let error =
+            load(&GOOD.replace("  pattern: ','", "  pattern: ','\n  span: [1]")).unwrap_err();
+        assert!(error.reason.contains("应为文字"), "{}", error.reason);
+        assert_eq!(error.line(), Some(7), "{}", error.reason);
+        let error = load(&GOOD.replace("kind: pattern", "kind: patern")).unwrap_err();
+        assert!(error.reason.contains("未知取值 patern"), "{}", error.reason);
     }
 
     #[test]

@@ -229,13 +229,13 @@ mod tests {
 
     #[test]
     fn admits_only_text_with_a_literal() {
-        let requires: Requires = serde_yaml::from_str("[比, 较]").unwrap();
+        let requires: Requires = serde_saphyr::from_str("[比, 较]").unwrap();
         assert!(requires.admits("比去年增长"));
         assert!(requires.admits("较上年"));
         assert!(!requires.admits("增长2.03亿元"));
         assert!(Requires::default().admits(""));
-        assert!(serde_yaml::from_str::<Requires>("[]").is_err());
-        assert!(serde_yaml::from_str::<Requires>("['']").is_err());
+        assert!(serde_saphyr::from_str::<Requires>("[]").is_err());
+        assert!(serde_saphyr::from_str::<Requires>("['']").is_err());
     }
 
     /// The index's answer for a paragraph is each set's own search on it.
