@@ -667,7 +667,7 @@ fn emitter<'r>(
             }))
         }
         Format::Json => Box::new(report::json::Json::default()),
-        Format::JsonLines => Box::new(report::json_lines::JsonLines),
+        Format::JsonLines => Box::new(report::json_lines::JsonLines::default()),
         Format::Concise => Box::new(report::concise::Concise),
         Format::Github => Box::new(report::github::Github),
         Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),

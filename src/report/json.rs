@@ -130,7 +130,7 @@ pub fn error(failure: &Failure) -> JsonError<'_> {
 
 /// Writes `value` pretty-printed as it stands `depth` levels deep in the report: serde_json's
 /// own `PrettyFormatter`, brought to that depth by opening as many (unwritten) arrays.
-pub fn pretty_at(out: &mut dyn Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
+pub fn pretty_at<W: Write>(out: W, value: &impl Serialize, depth: usize) -> io::Result<()> {
     use serde_json::ser::{Formatter, PrettyFormatter};
     let mut formatter = PrettyFormatter::new();
     for _ in 0..depth {
@@ -147,6 +147,9 @@ pub struct Json {
     summary: Summary,
     /// Files that could not be checked: few, and listed after the files.
     errors: Vec<Failure>,
+    /// A file's JSON is made here and written out in one piece: serde writes many small
+    /// pieces, which cost little in a `Vec` and much through a `dyn Write`.
+    buffer: Vec<u8>,
 }
 
 impl Emitter for Json {
@@ -155,13 +158,15 @@ impl Emitter for Json {
     }
 
     fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.summary.files == 0 {
+        self.buffer.clear();
+        self.buffer.extend_from_slice(if self.summary.files == 0 {
             b"\n    "
         } else {
             b",\n    "
-        })?;
+        });
         self.summary.add(report.diagnostics());
-        pretty_at(out, &file(report), 2)
+        pretty_at(&mut self.buffer, &file(report), 2)?;
+        out.write_all(&self.buffer)
     }
 
     fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
@@ -178,10 +183,10 @@ impl Emitter for Json {
         if !self.errors.is_empty() {
             out.write_all(b",\n  \"errors\": ")?;
             let errors: Vec<JsonError> = self.errors.iter().map(error).collect();
-            pretty_at(out, &errors, 1)?;
+            pretty_at(&mut *out, &errors, 1)?;
         }
         out.write_all(b",\n  \"summary\": ")?;
-        pretty_at(out, &self.summary, 1)?;
+        pretty_at(&mut *out, &self.summary, 1)?;
         out.write_all(b"\n}\n")
     }
 }

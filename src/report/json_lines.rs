@@ -11,7 +11,10 @@ use serde::Serialize;
 use super::{json, Emitter, Failure, FileReport};
 
 #[derive(Default)]
-pub struct JsonLines;
+pub struct JsonLines {
+    /// A line is made here and written out in one piece (see `json::Json`).
+    buffer: Vec<u8>,
+}
 
 #[derive(Serialize)]
 struct ErrorLine<'a> {
@@ -21,8 +24,10 @@ struct ErrorLine<'a> {
 
 impl Emitter for JsonLines {
     fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &json::file(report))?;
-        out.write_all(b"\n")
+        self.buffer.clear();
+        serde_json::to_writer(&mut self.buffer, &json::file(report))?;
+        self.buffer.push(b'\n');
+        out.write_all(&self.buffer)
     }
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {

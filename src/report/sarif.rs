@@ -292,7 +292,7 @@ impl Emitter for Sarif<'_> {
             let spool = self.spool.writer();
             spool.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
             spool.write_all(&b"  ".repeat(RESULT_DEPTH))?;
-            json::pretty_at(spool, &result, RESULT_DEPTH)?;
+            json::pretty_at(&mut *spool, &result, RESULT_DEPTH)?;
             self.results += 1;
         }
         Ok(())
@@ -323,9 +323,9 @@ impl Emitter for Sarif<'_> {
             out,
             "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"{SARIF_VERSION}\",\n  \"runs\": [\n    {{\n      \"tool\": "
         )?;
-        json::pretty_at(out, &tool, 3)?;
+        json::pretty_at(&mut *out, &tool, 3)?;
         out.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"artifacts\": ")?;
-        json::pretty_at(out, &self.artifacts, 3)?;
+        json::pretty_at(&mut *out, &self.artifacts, 3)?;
         out.write_all(b",\n      \"results\": [")?;
         self.spool.copy_to(out)?;
         out.write_all(if self.results == 0 {
@@ -353,7 +353,7 @@ impl Emitter for Sarif<'_> {
                     .collect(),
             }];
             out.write_all(b",\n      \"invocations\": ")?;
-            json::pretty_at(out, &invocations, 3)?;
+            json::pretty_at(&mut *out, &invocations, 3)?;
         }
         out.write_all(b"\n    }\n  ]\n}\n")
     }
