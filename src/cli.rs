@@ -84,9 +84,9 @@ struct CheckArgs {
     /// 报告格式
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// 另外把某种格式的报告写到文件，可重复，如 --output sarif=gwlint.sarif
-    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
-    output: Vec<(Format, PathBuf)>,
+    /// 另外把某种格式的报告写到文件，可重复，如 --report-to sarif=gwlint.sarif
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report_to)]
+    report_to: Vec<(Format, PathBuf)>,
     /// 从文件读取要检查的路径，每行一个；`-` 从标准输入读取
     #[arg(long, value_name = "FILE")]
     files_from: Option<PathBuf>,
@@ -172,7 +172,7 @@ enum Format {
     Html,
 }
 
-fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
+fn parse_report_to(text: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = text
         .split_once('=')
         .filter(|(_, path)| !path.is_empty())

@@ -303,7 +303,7 @@ impl<'a> Run<'a> {
                 emitter: emitter(rules, args, args.format, args.statistics, terminal)?,
                 sink: main_sink,
             });
-            for (format, path) in &args.output {
+            for (format, path) in &args.report_to {
                 outputs.push(Output {
                     emitter: emitter(rules, args, *format, false, false)?,
                     sink: open(path)?,

@@ -51,12 +51,6 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-/// The path as GitLab matches it against the repository: forward slashes, no leading `./`.
-fn repo_path(path: &std::path::Path) -> String {
-    let path = path.to_string_lossy().replace('\\', "/");
-    path.strip_prefix("./").unwrap_or(&path).to_string()
-}
-
 impl Gitlab {
     fn issue(&mut self, issue: &Issue, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(if self.issues == 0 { b"\n  " } else { b",\n  " })?;
@@ -72,7 +66,7 @@ impl Emitter for Gitlab {
     }
 
     fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let path = repo_path(file.path());
+        let path = super::repo_path(file.path());
         let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
         for at in super::located(file) {
             let d = at.diagnostic;
@@ -103,7 +97,7 @@ impl Emitter for Gitlab {
     }
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = repo_path(&failure.path);
+        let path = super::repo_path(&failure.path);
         let issue = Issue {
             description: &failure.message,
             check_name: "gwlint/file",

@@ -143,6 +143,13 @@ impl Summary {
     }
 }
 
+/// A path as code-review tools match it against the repository: forward slashes, no leading
+/// `./`.
+pub fn repo_path(path: &Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    path.strip_prefix("./").unwrap_or(&path).to_string()
+}
+
 /// A diagnostic with what the line-oriented formats print of it.
 pub struct Located<'a> {
     pub start: LineColumn,

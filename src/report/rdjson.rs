@@ -106,7 +106,7 @@ impl Emitter for Rdjson {
     }
 
     fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let path = file.slash_path();
+        let path = super::repo_path(file.path());
         for d in file.diagnostics() {
             // Suggestions are only exact for text that is the file's own bytes.
             let suggestions = match &d.fix {
@@ -137,7 +137,7 @@ impl Emitter for Rdjson {
     }
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = failure.path.to_string_lossy().replace('\\', "/");
+        let path = super::repo_path(&failure.path);
         let diagnostic = RdDiagnostic {
             message: &failure.message,
             location: RdLocation {
