@@ -60,6 +60,7 @@ enum KindSpec {
     Footnotes(footnotes::Spec),
     Arithmetic(arithmetic::Spec),
     Metric(metric::Spec),
+    Layout(layout::Spec),
     Suppression(suppression::Spec),
 }
 
@@ -75,6 +76,7 @@ impl KindSpec {
             KindSpec::Footnotes(_) => "footnotes",
             KindSpec::Arithmetic(_) => "arithmetic",
             KindSpec::Metric(_) => "metric",
+            KindSpec::Layout(_) => "layout",
             KindSpec::Suppression(_) => "suppression",
         }
     }
@@ -360,6 +362,7 @@ fn compile(
         KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+        KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
