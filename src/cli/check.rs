@@ -13,7 +13,7 @@ use crate::baseline::Baseline;
 use crate::config::{options_for, CliSettings, Config};
 use crate::diagnostic::{Applicability, Severity};
 use crate::engine::{check_source, FileResult};
-use crate::fix::{fix_file, unified_diff, write_atomic};
+use crate::fix::{fix_file, unified_diff, write_file};
 use crate::report::{self, human::HumanOptions, Emitter, Failure, FileReport};
 use crate::rules::RuleSet;
 use crate::source::{LineIndex, SourceFile};
@@ -469,6 +469,9 @@ impl Checker<'_> {
         let fixed = fix_file(self.rules, &job.options, done.result, min)
             .map_err(|e| failure(e.to_string()))?;
         done.fixed = fixed.applied;
+        if let Some(reason) = fixed.stopped_early {
+            done.notes.push(format!("{}：{reason}", job.path.display()));
+        }
         if self.args.diff {
             if fixed.applied > 0 {
                 done.diff = Some(unified_diff(
@@ -494,9 +497,7 @@ impl Checker<'_> {
         if job.stdin {
             done.fixed_stdin = Some(bytes);
         } else if fixed.applied > 0 {
-            write_atomic(&job.path, &bytes).map_err(|error| {
-                failure(format!("{}: 无法写回修复结果：{error}", job.path.display()))
-            })?;
+            write_file(&job.path, &bytes).map_err(|error| failure(error.to_string()))?;
         }
         done.result = fixed.result;
         Ok(done)
