@@ -59,6 +59,7 @@ enum KindSpec {
     Numbering(numbering::Spec),
     Footnotes(footnotes::Spec),
     Arithmetic(arithmetic::Spec),
+    Growth(growth::Spec),
     Metric(metric::Spec),
     Suppression(suppression::Spec),
 }
@@ -74,6 +75,7 @@ impl KindSpec {
             KindSpec::Numbering(_) => "numbering",
             KindSpec::Footnotes(_) => "footnotes",
             KindSpec::Arithmetic(_) => "arithmetic",
+            KindSpec::Growth(_) => "growth",
             KindSpec::Metric(_) => "metric",
             KindSpec::Suppression(_) => "suppression",
         }
@@ -359,6 +361,7 @@ fn compile(
         KindSpec::Numbering(s) => Box::new(numbering::Numbering::compile(s, &meta)?),
         KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
+        KindSpec::Growth(s) => Box::new(growth::Growth::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };

@@ -3,7 +3,9 @@
 
 mod arithmetic;
 mod consistency;
+mod figures;
 mod footnotes;
+mod growth;
 mod literals;
 mod load;
 mod metric;
