@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::template::Template;
 use super::*;
+use crate::source::io_reason;
 use crate::yaml::YamlError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
@@ -247,7 +248,8 @@ impl RuleSet {
 fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
     let io_error =
         |reason: String| YamlError::new(WHAT, &dir.display().to_string(), "", reason, None);
-    let entries = std::fs::read_dir(dir).map_err(|e| io_error(format!("无法读取规则目录：{e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| io_error(format!("无法读取规则目录：{}", io_reason(&e))))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
@@ -265,7 +267,15 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
             let name = path.display().to_string();
             std::fs::read_to_string(&path)
                 .map(|yaml| (name.clone(), yaml))
-                .map_err(|e| YamlError::new(WHAT, &name, "", format!("无法读取：{e}"), None))
+                .map_err(|e| {
+                    YamlError::new(
+                        WHAT,
+                        &name,
+                        "",
+                        format!("无法读取：{}", io_reason(&e)),
+                        None,
+                    )
+                })
         })
         .collect()
 }
