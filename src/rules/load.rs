@@ -62,6 +62,7 @@ enum KindSpec {
     Arithmetic(arithmetic::Spec),
     Growth(growth::Spec),
     Metric(metric::Spec),
+    Layout(layout::Spec),
     Suppression(suppression::Spec),
 }
 
@@ -78,6 +79,7 @@ impl KindSpec {
             KindSpec::Arithmetic(_) => "arithmetic",
             KindSpec::Growth(_) => "growth",
             KindSpec::Metric(_) => "metric",
+            KindSpec::Layout(_) => "layout",
             KindSpec::Suppression(_) => "suppression",
         }
     }
@@ -373,6 +375,7 @@ fn compile(
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
         KindSpec::Growth(s) => Box::new(growth::Growth::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+        KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
