@@ -1,6 +1,6 @@
-//! Documents × rules → diagnostics. Rayon across files; one read and one parse per file, then
-//! every active rule on the model; one finding per defect; deterministic order (path, position,
-//! rule id).
+//! Documents × rules → diagnostics, and nothing else: no file system, no output. One parse per
+//! document, then every active rule on the model; one finding per defect; deterministic order
+//! (position, rule id). `workspace` finds and reads the files and runs this on each.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::docx::DocxText;
 use crate::model::{DocDate, DocType, Document};
 use crate::parse::parse;
 use crate::rules::{Context, Rule, RuleSet, Settings};
@@ -72,7 +73,7 @@ pub struct Options {
 }
 
 /// One checked file: its source facts, the parsed document, and what the rules found.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FileResult {
     pub source: SourceFile,
     pub document: Document,
@@ -102,10 +103,11 @@ pub fn check_document(
     rules: &RuleSet,
     active: &[&Rule],
     doc: &Document,
+    docx: Option<&DocxText>,
     options: &Options,
 ) -> Vec<Diagnostic> {
     // One context for all the rules, so that the substitution rules share one word search.
-    let ctx = Context::new(doc, rules, &options.settings);
+    let ctx = Context::new(doc, rules, &options.settings).with_docx(docx);
     let run = |rule: &&Rule| rule.run(&ctx);
     // Small documents are faster on one thread; the files around them keep the others busy.
     let mut diagnostics: Vec<Diagnostic> = if doc.text.len() > 256 * 1024 {
@@ -216,7 +218,8 @@ pub fn check_source(
             .iter()
             .filter(|r| options.selection.is_active(r))
             .collect();
-        let diagnostics = check_document(rules, &active, &document, options);
+        let diagnostics =
+            check_document(rules, &active, &document, source.docx.as_deref(), options);
         (document, diagnostics)
     }));
     match outcome {
@@ -236,30 +239,6 @@ pub fn check_source(
     }
 }
 
-/// Reads, parses and checks every file, in parallel, each with its own options; results come
-/// back in path order.
-pub fn check_files(
-    rules: &RuleSet,
-    files: &[(PathBuf, Options)],
-) -> Vec<Result<FileResult, CheckError>> {
-    let mut results: Vec<_> = files
-        .par_iter()
-        .map(|(path, options)| {
-            let source = SourceFile::read(path)?;
-            check_source(rules, options, source)
-        })
-        .collect();
-    results.sort_by(|a, b| result_path(a).cmp(result_path(b)));
-    results
-}
-
-fn result_path(result: &Result<FileResult, CheckError>) -> &Path {
-    match result {
-        Ok(file) => &file.source.path,
-        Err(error) => error.path(),
-    }
-}
-
 /// Every default rule on `text`: the short way in for tests and examples.
 pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
@@ -268,14 +247,24 @@ pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
         .iter()
         .filter(|r| r.meta.default_enabled)
         .collect();
-    check_document(rules, &active, &doc, &Options::default())
+    check_document(rules, &active, &doc, None, &Options::default())
 }
 
-/// One rule alone on `text`, whether or not it is on by default: how rule examples run.
+/// One rule alone on `text`, whether or not it is on by default: how rule examples run. A
+/// layout rule's example is a sample page (`docx::generate::from_sample`), made into a .docx
+/// and read back as any .docx is.
 pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
+    if rule.meta.kind == "layout" {
+        let bytes = crate::docx::generate::from_sample(text);
+        let Ok(docx) = crate::docx::extract(&bytes) else {
+            return Vec::new();
+        };
+        let doc = parse(docx.text.clone());
+        return check_document(rules, &[rule], &doc, Some(&docx), &Options::default());
+    }
     let doc = parse(text.to_string());
     if rule.meta.kind != "suppression" {
-        return check_document(rules, &[rule], &doc, &Options::default());
+        return check_document(rules, &[rule], &doc, None, &Options::default());
     }
     // Whether a suppression is used depends on what the other rules find.
     let mut active: Vec<&Rule> = rules
@@ -284,65 +273,9 @@ pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
         .filter(|r| r.meta.default_enabled)
         .collect();
     active.push(rule);
-    let mut found = check_document(rules, &active, &doc, &Options::default());
+    let mut found = check_document(rules, &active, &doc, None, &Options::default());
     found.retain(|d| d.rule == rule.id());
     found
-}
-
-/// File extensions gwlint reads when it walks a folder.
-pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
-
-#[derive(Debug, thiserror::Error)]
-pub enum WalkError {
-    #[error("{0}: 路径不存在")]
-    Missing(PathBuf),
-    #[error("{0}: 目录中没有可检查的文件（.txt、.md、.docx）")]
-    Empty(PathBuf),
-    #[error("遍历目录出错：{0}")]
-    Walk(#[from] ignore::Error),
-}
-
-/// Expands folders (honouring .gitignore) into the files to check, sorted. A file named
-/// explicitly is checked whatever its extension.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
-            errors.push(WalkError::Missing(path.clone()));
-            continue;
-        }
-        let before = files.len();
-        for entry in ignore::WalkBuilder::new(path)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build()
-        {
-            match entry {
-                Ok(entry) => {
-                    let file = entry.path();
-                    let wanted = entry.file_type().is_some_and(|t| t.is_file())
-                        && file
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| EXTENSIONS.contains(&e));
-                    if wanted {
-                        files.push(file.to_path_buf());
-                    }
-                }
-                Err(error) => errors.push(WalkError::Walk(error)),
-            }
-        }
-        if files.len() == before {
-            errors.push(WalkError::Empty(path.clone()));
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
 }
 
 #[cfg(test)]

@@ -1,15 +1,23 @@
 //! .docx input: reading the package, the text a reader sees (`text`), Word's automatic
-//! numbering (`numbering`), and a copy with findings as review comments (`annotate`). Every part
-//! is read through one walker (`walk`), so all of them number paragraphs and runs alike.
+//! numbering (`numbering`), the page's resolved formatting (`layout`, over `styles`, `props`
+//! and `section`), and a copy with findings as review comments (`annotate`). Every part is read
+//! through one walker (`walk`), so all of them number paragraphs and runs alike. `generate`
+//! builds .docx files for fixtures and rule examples.
 
 mod annotate;
+pub mod generate;
+pub mod layout;
 mod numbering;
+pub mod props;
+pub mod section;
+mod styles;
 mod text;
 mod walk;
 
 use std::io::{Read, Seek};
 
 pub use annotate::{annotate, AnnotateError};
+pub use layout::Layout;
 pub use text::{DocxText, Origin, ParagraphMap, Piece};
 
 use numbering::{Counters, Numbering};
@@ -29,6 +37,26 @@ pub enum DocxError {
     #[error(".docx 中的 {part} 无法解析：{message}")]
     Xml { part: &'static str, message: String },
 }
+
+/// Chinese type sizes (字号) in half-points, largest first.
+pub const SIZE_NAMES: &[(&str, u32)] = &[
+    ("初号", 84),
+    ("小初", 72),
+    ("一号", 52),
+    ("小一", 48),
+    ("二号", 44),
+    ("小二", 36),
+    ("三号", 32),
+    ("小三", 30),
+    ("四号", 28),
+    ("小四", 24),
+    ("五号", 21),
+    ("小五", 18),
+    ("六号", 15),
+    ("小六", 13),
+    ("七号", 11),
+    ("八号", 10),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
@@ -134,5 +162,7 @@ pub fn extract(bytes: &[u8]) -> Result<DocxText, DocxError> {
             &mut out,
         )?;
     }
+    // A page that cannot be read still leaves its text to check.
+    out.layout = layout::read(&mut archive, &document).ok();
     Ok(out)
 }

@@ -50,7 +50,9 @@ enum KindSpec {
     Numbering(numbering::Spec),
     Footnotes(footnotes::Spec),
     Arithmetic(arithmetic::Spec),
+    Growth(growth::Spec),
     Metric(metric::Spec),
+    Layout(layout::Spec),
     Suppression(suppression::Spec),
 }
 
@@ -65,7 +67,9 @@ impl KindSpec {
             KindSpec::Numbering(_) => "numbering",
             KindSpec::Footnotes(_) => "footnotes",
             KindSpec::Arithmetic(_) => "arithmetic",
+            KindSpec::Growth(_) => "growth",
             KindSpec::Metric(_) => "metric",
+            KindSpec::Layout(_) => "layout",
             KindSpec::Suppression(_) => "suppression",
         }
     }
@@ -380,7 +384,9 @@ fn compile(
         KindSpec::Numbering(s) => Box::new(numbering::Numbering::compile(s, &meta)?),
         KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
+        KindSpec::Growth(s) => Box::new(growth::Growth::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+        KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
     };
     if meta.message.source().trim().is_empty() {
