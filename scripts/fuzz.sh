@@ -4,6 +4,7 @@
 # and overflow checks on, so every parse also checks its spans (src/parse/spans.rs).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     # targets: parse check docx (default: all three)
+#   scripts/fuzz.sh 600                       # the 30-minute run: 10 minutes per target
 #
 # Each target runs SECONDS (default 60) on one core. Corpora start from seeds/, tests/fixtures/
 # and ../shared/corpus/docs when present (docx: small packages made from the seeds), and grow in
@@ -23,7 +24,8 @@ triple=$(rustc -vV | sed -n 's/^host: //p')
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
-cargo build --release --manifest-path fuzz/Cargo.toml --target "$triple" --bins
+# FUZZ_SKIP_BUILD=1 reuses the last build (e.g. a long run started while the tree moves on).
+[ -n "${FUZZ_SKIP_BUILD:-}" ] || cargo build --release --manifest-path fuzz/Cargo.toml --target "$triple" --bins
 
 seed_texts() {
     local dir=$1

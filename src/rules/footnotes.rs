@@ -45,7 +45,7 @@ impl Footnotes {
 
 impl Check for Footnotes {
     fn placeholders(&self) -> Vec<&str> {
-        vec!["number", "ref", "term", "expected"]
+        vec!["number", "ref", "term", "expected", "count"]
     }
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {

@@ -146,6 +146,10 @@ fn opposite(verb: &str) -> &'static str {
 }
 
 impl Check for Growth {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["what", "a", "b", "expected", "stated"]
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         vec![&self.requires]
     }

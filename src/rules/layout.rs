@@ -522,6 +522,10 @@ fn trim(value: f64) -> String {
 }
 
 impl Check for LayoutRule {
+    fn placeholders(&self) -> Vec<&str> {
+        vec!["actual", "expected", "count", "clause"]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let Some(docx) = ctx.docx else { return };
         let Some(layout) = docx.layout.as_ref() else {

@@ -39,40 +39,53 @@ struct RuleSpec {
 
 mod spec;
 
-/// The kind and its own fields; each variant rejects fields it does not know.
-#[derive(Debug)]
-enum KindSpec {
-    Pattern(pattern::Spec),
-    Substitution(substitution::Spec),
-    Consistency(consistency::Spec),
-    Require(require::Spec),
-    Pairs(pairs::Spec),
-    Numbering(numbering::Spec),
-    Footnotes(footnotes::Spec),
-    Arithmetic(arithmetic::Spec),
-    Growth(growth::Spec),
-    Metric(metric::Spec),
-    Layout(layout::Spec),
-    Suppression(suppression::Spec),
+/// Every kind once: its variant, the spec it reads and its name in YAML, so that the enum,
+/// the names and the reader cannot disagree (a new kind is one line here and one in `compile`).
+macro_rules! kinds {
+    ($($variant:ident($spec:ty) = $name:literal,)*) => {
+        /// The kind and its own fields; each variant rejects fields it does not know.
+        #[derive(Debug)]
+        enum KindSpec {
+            $($variant($spec),)*
+        }
+
+        impl KindSpec {
+            const NAMES: &'static [&'static str] = &[$($name),*];
+
+            fn name(&self) -> &'static str {
+                match self {
+                    $(KindSpec::$variant(_) => $name,)*
+                }
+            }
+
+            /// The fields of kind `name`, read from `deserializer`.
+            fn read<'de, D: serde::Deserializer<'de>>(
+                name: &str,
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                match name {
+                    $($name => Ok(KindSpec::$variant(<$spec>::deserialize(deserializer)?)),)*
+                    "" => Err(serde::de::Error::missing_field("kind")),
+                    other => Err(serde::de::Error::unknown_variant(other, Self::NAMES)),
+                }
+            }
+        }
+    };
 }
 
-impl KindSpec {
-    fn name(&self) -> &'static str {
-        match self {
-            KindSpec::Pattern(_) => "pattern",
-            KindSpec::Substitution(_) => "substitution",
-            KindSpec::Consistency(_) => "consistency",
-            KindSpec::Require(_) => "require",
-            KindSpec::Pairs(_) => "pairs",
-            KindSpec::Numbering(_) => "numbering",
-            KindSpec::Footnotes(_) => "footnotes",
-            KindSpec::Arithmetic(_) => "arithmetic",
-            KindSpec::Growth(_) => "growth",
-            KindSpec::Metric(_) => "metric",
-            KindSpec::Layout(_) => "layout",
-            KindSpec::Suppression(_) => "suppression",
-        }
-    }
+kinds! {
+    Pattern(pattern::Spec) = "pattern",
+    Substitution(substitution::Spec) = "substitution",
+    Consistency(consistency::Spec) = "consistency",
+    Require(require::Spec) = "require",
+    Pairs(pairs::Spec) = "pairs",
+    Numbering(numbering::Spec) = "numbering",
+    Footnotes(footnotes::Spec) = "footnotes",
+    Arithmetic(arithmetic::Spec) = "arithmetic",
+    Growth(growth::Spec) = "growth",
+    Metric(metric::Spec) = "metric",
+    Layout(layout::Spec) = "layout",
+    Suppression(suppression::Spec) = "suppression",
 }
 
 #[derive(Debug)]
@@ -414,7 +427,7 @@ fn compile(
         let Some(template) = template else { continue };
         if let Some(name) = template.placeholders().find(|name| !known.contains(name)) {
             let offer = if known.is_empty() {
-                "这类规则不提供占位符".to_string()
+                "不提供占位符".to_string()
             } else {
                 format!(
                     "可用的有 {}",

@@ -17,19 +17,6 @@ pub(super) struct KindOf {
     kind: Option<String>,
 }
 
-const KINDS: &[&str] = &[
-    "pattern",
-    "substitution",
-    "consistency",
-    "require",
-    "pairs",
-    "numbering",
-    "footnotes",
-    "arithmetic",
-    "metric",
-    "suppression",
-];
-
 /// A pack: a list of rules, whose kinds `KindOf` found.
 pub(super) struct Pack<'k>(pub &'k [KindOf]);
 
@@ -86,20 +73,7 @@ impl<'de> de::Visitor<'de> for Rule<'_> {
             map,
             common: Common::default(),
         };
-        let kind = match self.kind {
-            "pattern" => KindSpec::Pattern(Deserialize::deserialize(&mut fields)?),
-            "substitution" => KindSpec::Substitution(Deserialize::deserialize(&mut fields)?),
-            "consistency" => KindSpec::Consistency(Deserialize::deserialize(&mut fields)?),
-            "require" => KindSpec::Require(Deserialize::deserialize(&mut fields)?),
-            "pairs" => KindSpec::Pairs(Deserialize::deserialize(&mut fields)?),
-            "numbering" => KindSpec::Numbering(Deserialize::deserialize(&mut fields)?),
-            "footnotes" => KindSpec::Footnotes(Deserialize::deserialize(&mut fields)?),
-            "arithmetic" => KindSpec::Arithmetic(Deserialize::deserialize(&mut fields)?),
-            "metric" => KindSpec::Metric(Deserialize::deserialize(&mut fields)?),
-            "suppression" => KindSpec::Suppression(Deserialize::deserialize(&mut fields)?),
-            "" => return Err(de::Error::missing_field("kind")),
-            other => return Err(de::Error::unknown_variant(other, KINDS)),
-        };
+        let kind = KindSpec::read(self.kind, &mut fields)?;
         // The kind's struct stops at the end of the map: every key has been seen.
         let common = fields.common;
         let missing = |field| de::Error::missing_field(field);
