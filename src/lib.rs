@@ -1,7 +1,6 @@
 //! gwlint: a linter and compliance checker for Chinese official documents (公文) and government
 //! reports. Data flows one way: `source → parse → model → rules → engine → report → cli`.
 
-pub mod annotate;
 pub mod baseline;
 pub mod cli;
 pub mod config;

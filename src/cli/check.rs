@@ -97,7 +97,11 @@ pub(super) fn annotate(args: CheckArgs, input: &Path, output: &Path) -> i32 {
                 return EXIT_ERROR;
             }
         };
-        match crate::annotate::annotate(input, output, &result) {
+        let Some(map) = result.source.docx.as_deref() else {
+            eprintln!("gwlint: {}: 只能为 .docx 文件加批注", input.display());
+            return EXIT_ERROR;
+        };
+        match crate::docx::annotate(input, output, map, &result.diagnostics) {
             Ok(count) => {
                 let skipped = result.diagnostics.len() - count;
                 eprintln!("已写入 {}：{count} 条批注", output.display());

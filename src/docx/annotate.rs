@@ -10,9 +10,9 @@ use std::path::Path;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
+use super::walk::{local, Node, Walk};
+use super::{DocxError, DocxText, Origin, Part};
 use crate::diagnostic::Diagnostic;
-use crate::docx::{self, local, DocxError, DocxText, Origin, Part, SKIPPED};
-use crate::engine::FileResult;
 
 const COMMENTS: &str = "word/comments.xml";
 const CONTENT_TYPES: &str = "[Content_Types].xml";
@@ -27,8 +27,6 @@ const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main
 pub enum AnnotateError {
     #[error("{0}")]
     Docx(#[from] DocxError),
-    #[error("只能为 .docx 文件加批注")]
-    NotDocx,
     #[error("输出文件不能与输入文件相同：输入文件不会被改动")]
     SameFile,
     #[error("无法写入 {path}：{message}")]
@@ -136,28 +134,28 @@ fn comment_text(d: &Diagnostic) -> String {
     text
 }
 
-/// Writes `output`: `input` with `result`'s findings as Word comments. Returns how many
-/// comments went in (findings in footnotes cannot carry one and are left out).
-pub fn annotate(input: &Path, output: &Path, result: &FileResult) -> Result<usize, AnnotateError> {
-    let map = result
-        .source
-        .docx
-        .as_deref()
-        .ok_or(AnnotateError::NotDocx)?;
+/// Writes `output`: `input` with `diagnostics` (found on `map`'s text) as Word comments.
+/// Returns how many comments went in (findings in footnotes cannot carry one and are left out).
+pub fn annotate(
+    input: &Path,
+    output: &Path,
+    map: &DocxText,
+    diagnostics: &[Diagnostic],
+) -> Result<usize, AnnotateError> {
     if std::fs::canonicalize(input).ok() == std::fs::canonicalize(output).ok() && output.exists() {
         return Err(AnnotateError::SameFile);
     }
     let bytes = std::fs::read(input).map_err(|e| DocxError::Zip(e.to_string()))?;
-    let mut archive = docx::open(Cursor::new(&bytes[..]))?;
-    let document = docx::read_part(&mut archive, docx::DOCUMENT)?.ok_or(DocxError::NoDocument)?;
-    let existing_comments = docx::read_part(&mut archive, COMMENTS)?;
+    let mut archive = super::open(Cursor::new(&bytes[..]))?;
+    let document = super::read_part(&mut archive, super::DOCUMENT)?.ok_or(DocxError::NoDocument)?;
+    let existing_comments = super::read_part(&mut archive, COMMENTS)?;
     let first_id = existing_comments
         .as_deref()
         .map_or(0, |xml| max_comment_id(xml).map_or(0, |m| m + 1));
 
     let mut marks: BTreeMap<Anchor, Vec<Mark>> = BTreeMap::new();
     let mut comments = Vec::new();
-    for d in &result.diagnostics {
+    for d in diagnostics {
         let (Some(start), Some(end)) = (
             anchor(map, d.span.start, false),
             anchor(map, d.span.end.max(d.span.start + 1), true),
@@ -174,12 +172,12 @@ pub fn annotate(input: &Path, output: &Path, result: &FileResult) -> Result<usiz
     }
 
     let new_document = rewrite_document(&document, &marks).map_err(|e| DocxError::Xml {
-        part: docx::DOCUMENT,
+        part: super::DOCUMENT,
         message: e,
     })?;
     let new_comments = comments_xml(existing_comments.as_deref(), &comments);
-    let content_types = docx::read_part(&mut archive, CONTENT_TYPES)?.unwrap_or_default();
-    let rels = docx::read_part(&mut archive, DOCUMENT_RELS)?;
+    let content_types = super::read_part(&mut archive, CONTENT_TYPES)?.unwrap_or_default();
+    let rels = super::read_part(&mut archive, DOCUMENT_RELS)?;
 
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -193,7 +191,7 @@ pub fn annotate(input: &Path, output: &Path, result: &FileResult) -> Result<usiz
         message: e.to_string(),
     };
     let mut replaced: BTreeMap<&str, String> = BTreeMap::new();
-    replaced.insert(docx::DOCUMENT, new_document);
+    replaced.insert(super::DOCUMENT, new_document);
     replaced.insert(COMMENTS, new_comments);
     replaced.insert(CONTENT_TYPES, ensure_content_type(&content_types));
     replaced.insert(DOCUMENT_RELS, ensure_relationship(rels.as_deref()));
@@ -292,88 +290,50 @@ fn write_marks(writer: &mut Writer<Vec<u8>>, marks: &[Mark]) -> Result<(), Strin
 /// Copies document.xml, inserting comment ranges: between runs where a boundary falls on a run
 /// edge, and splitting a run in two (same properties) where it falls inside its text.
 fn rewrite_document(xml: &str, marks: &BTreeMap<Anchor, Vec<Mark>>) -> Result<String, String> {
-    let mut reader = Reader::from_str(xml);
+    let mut walk = Walk::new(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + marks.len() * 96));
-    let mut skip_depth = 0usize;
-    let mut paragraph: Option<usize> = None;
-    let mut paragraph_count = 0usize;
-    let mut run = 0usize;
+    // Inside a run: buffer it whole, then write it out with any marks it needs.
     let mut run_buffer: Option<Vec<Event<'static>>> = None;
-    let mut run_depth = 0usize;
-    loop {
-        let event = reader.read_event().map_err(|e| e.to_string())?;
-        if let Event::Eof = event {
-            break;
-        }
-        // Inside a run: buffer it whole, then write it out with any marks it needs.
+    let mut runs_seen = 0usize;
+    while let Some((event, node)) = walk.next().map_err(|e| e.to_string())? {
         if let Some(buffer) = run_buffer.as_mut() {
-            match &event {
-                Event::Start(_) => run_depth += 1,
-                Event::End(_) => run_depth -= 1,
-                _ => {}
-            }
             buffer.push(event.into_owned());
-            if run_depth == 0 {
+            if let Node::RunEnd { run } = node {
                 let buffer = run_buffer.take().expect("run");
-                write_run(
-                    &mut writer,
-                    buffer,
-                    paragraph.expect("run in paragraph"),
-                    run,
-                    marks,
-                )?;
-                run += 1;
+                let paragraph = walk.paragraph().expect("run in paragraph");
+                write_run(&mut writer, buffer, paragraph, run, marks)?;
+                runs_seen = run + 1;
             }
             continue;
         }
-        match &event {
-            Event::Start(e) | Event::Empty(e) => {
-                let name = local(e.name().as_ref()).to_vec();
-                let empty = matches!(event, Event::Empty(_));
-                if skip_depth > 0 || SKIPPED.contains(&name.as_slice()) {
-                    if !empty {
-                        skip_depth += 1;
-                    }
-                } else if name == b"p" {
-                    if empty {
-                        // `<w:p/>`: open it so marks can go in, then close it.
-                        let index = paragraph_count;
-                        paragraph_count += 1;
-                        let start = e.to_owned();
-                        let end_name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                        writer
-                            .write_event(Event::Start(start))
-                            .map_err(|e| e.to_string())?;
-                        for list in paragraph_marks(marks, index, 0) {
-                            write_marks(&mut writer, list)?;
-                        }
-                        writer
-                            .write_event(Event::End(BytesEnd::new(end_name)))
-                            .map_err(|e| e.to_string())?;
-                        continue;
-                    }
-                    paragraph = Some(paragraph_count);
-                    paragraph_count += 1;
-                    run = 0;
-                } else if name == b"r" && paragraph.is_some() && !empty {
-                    run_buffer = Some(vec![event.into_owned()]);
-                    run_depth = 1;
-                    continue;
-                } else if name == b"r" && paragraph.is_some() {
-                    run += 1;
+        match node {
+            Node::ParagraphStart { index, empty: true } => {
+                // `<w:p/>`: open it so marks can go in, then close it.
+                let Event::Empty(start) = event else {
+                    unreachable!("an empty paragraph is an empty element")
+                };
+                let end_name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                writer
+                    .write_event(Event::Start(start))
+                    .map_err(|e| e.to_string())?;
+                for list in paragraph_marks(marks, index, 0) {
+                    write_marks(&mut writer, list)?;
                 }
+                writer
+                    .write_event(Event::End(BytesEnd::new(end_name)))
+                    .map_err(|e| e.to_string())?;
+                continue;
             }
-            Event::End(e) => {
-                let name = local(e.name().as_ref()).to_vec();
-                if skip_depth > 0 {
-                    skip_depth -= 1;
-                } else if name == b"p" {
-                    if let Some(index) = paragraph.take() {
-                        // Marks after the last run and at the end of the paragraph.
-                        for list in paragraph_marks(marks, index, run) {
-                            write_marks(&mut writer, list)?;
-                        }
-                    }
+            Node::ParagraphStart { .. } => runs_seen = 0,
+            Node::RunStart { empty: false, .. } => {
+                run_buffer = Some(vec![event.into_owned()]);
+                continue;
+            }
+            Node::RunStart { run, empty: true } => runs_seen = run + 1,
+            Node::ParagraphEnd { index } => {
+                // Marks after the last run and at the end of the paragraph.
+                for list in paragraph_marks(marks, index, runs_seen) {
+                    write_marks(&mut writer, list)?;
                 }
             }
             _ => {}
