@@ -11,6 +11,7 @@ use crate::diagnostic::Severity;
 use crate::engine::{Options, Overrides, Selection};
 use crate::model::{DocDate, DocType, Level};
 use crate::rules::{RuleSet, Settings};
+use crate::source::io_reason;
 use crate::yaml::{find_value, YamlError};
 
 pub const FILE_NAMES: [&str; 2] = ["gwlint.yaml", ".gwlint.yaml"];
@@ -114,8 +115,15 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config, Box<YamlError>> {
         let file = path.display().to_string();
-        let yaml = std::fs::read_to_string(path)
-            .map_err(|e| YamlError::new(WHAT, &file, "", format!("无法读取：{e}"), None))?;
+        let yaml = std::fs::read_to_string(path).map_err(|e| {
+            YamlError::new(
+                WHAT,
+                &file,
+                "",
+                format!("无法读取：{}", io_reason(&e)),
+                None,
+            )
+        })?;
         // An empty file is an empty config.
         let spec: ConfigSpec = if yaml.trim().is_empty() {
             ConfigSpec::default()

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::docx::DocxText;
 use crate::model::{DocDate, DocType, Document};
 use crate::parse::parse;
 use crate::rules::{Context, Rule, RuleSet, Settings};
@@ -102,10 +103,11 @@ pub fn check_document(
     rules: &RuleSet,
     active: &[&Rule],
     doc: &Document,
+    docx: Option<&DocxText>,
     options: &Options,
 ) -> Vec<Diagnostic> {
     // One context for all the rules, so that the substitution rules share one word search.
-    let ctx = Context::new(doc, rules, &options.settings);
+    let ctx = Context::new(doc, rules, &options.settings).with_docx(docx);
     let run = |rule: &&Rule| rule.run(&ctx);
     // Small documents are faster on one thread; the files around them keep the others busy.
     let mut diagnostics: Vec<Diagnostic> = if doc.text.len() > 256 * 1024 {
@@ -216,7 +218,8 @@ pub fn check_source(
             .iter()
             .filter(|r| options.selection.is_active(r))
             .collect();
-        let diagnostics = check_document(rules, &active, &document, options);
+        let diagnostics =
+            check_document(rules, &active, &document, source.docx.as_deref(), options);
         (document, diagnostics)
     }));
     match outcome {
@@ -268,14 +271,24 @@ pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
         .iter()
         .filter(|r| r.meta.default_enabled)
         .collect();
-    check_document(rules, &active, &doc, &Options::default())
+    check_document(rules, &active, &doc, None, &Options::default())
 }
 
-/// One rule alone on `text`, whether or not it is on by default: how rule examples run.
+/// One rule alone on `text`, whether or not it is on by default: how rule examples run. A
+/// layout rule's example is a sample page (`docx::generate::from_sample`), made into a .docx
+/// and read back as any .docx is.
 pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
+    if rule.meta.kind == "layout" {
+        let bytes = crate::docx::generate::from_sample(text);
+        let Ok(docx) = crate::docx::extract(&bytes) else {
+            return Vec::new();
+        };
+        let doc = parse(docx.text.clone());
+        return check_document(rules, &[rule], &doc, Some(&docx), &Options::default());
+    }
     let doc = parse(text.to_string());
     if rule.meta.kind != "suppression" {
-        return check_document(rules, &[rule], &doc, &Options::default());
+        return check_document(rules, &[rule], &doc, None, &Options::default());
     }
     // Whether a suppression is used depends on what the other rules find.
     let mut active: Vec<&Rule> = rules
@@ -284,7 +297,7 @@ pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
         .filter(|r| r.meta.default_enabled)
         .collect();
     active.push(rule);
-    let mut found = check_document(rules, &active, &doc, &Options::default());
+    let mut found = check_document(rules, &active, &doc, None, &Options::default());
     found.retain(|d| d.rule == rule.id());
     found
 }

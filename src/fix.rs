@@ -1,16 +1,22 @@
-//! Applying fixes: non-overlapping edits in passes until nothing changes (bounded), atomic
-//! writes that keep the file's encoding, BOM and line endings, and unified diffs for `--diff`.
+//! Applying fixes: non-overlapping edits in passes until nothing changes (bounded, and saying
+//! so when it stops early), writing the result back into the file (`write`), and unified diffs
+//! for `--diff`.
 
-use std::io::Write;
-use std::path::Path;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::engine::{check_source, CheckError, FileResult, Options};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 
-/// Passes before giving up on fixes that keep producing new fixes.
-const MAX_PASSES: usize = 10;
+mod write;
+pub use write::{write_file, WriteError};
+
+/// Passes before giving up on fixes that keep producing new fixes. A pass applies every fix
+/// that does not overlap another, so a run of N marks that each fix joins with its neighbour
+/// takes about log N passes; this is far above what text needs and bounds a rule that loops.
+const MAX_PASSES: usize = 100;
 
 /// Applies every fix at or above `min` that does not overlap one already taken, in text order.
 /// Returns the new text and how many fixes went in.
@@ -47,10 +53,22 @@ pub struct Fixed {
     /// The text before fixing.
     pub original: String,
     pub applied: usize,
+    /// Why fixing stopped while fixes still applied; `None` when it ran until nothing changed.
+    pub stopped_early: Option<StoppedEarly>,
+}
+
+/// Why `fix_file` stopped before the text stopped changing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StoppedEarly {
+    #[error("修复进行了 {0} 轮仍有新的修复，已停止；请再运行一次 --fix，并报告此问题")]
+    PassLimit(usize),
+    #[error("修复结果回到了此前某一轮的文本（规则的修复互相抵消），已停止；请报告此问题")]
+    Cycle,
 }
 
 /// Fixes `result`'s document in passes, re-checking after each, until no fix at or above
-/// `min` applies or `MAX_PASSES` is reached.
+/// `min` changes the text; stops early, and says why, after `MAX_PASSES` or when a pass
+/// brings back the text of an earlier one.
 pub fn fix_file(
     rules: &RuleSet,
     options: &Options,
@@ -58,11 +76,18 @@ pub fn fix_file(
     min: Applicability,
 ) -> Result<Fixed, CheckError> {
     let original = result.source.text.clone();
+    let mut seen = HashSet::from([hash(&original)]);
     let mut current = result;
     let mut applied = 0;
+    let mut stopped_early = Some(StoppedEarly::PassLimit(MAX_PASSES));
     for _ in 0..MAX_PASSES {
         let (text, count) = apply(&current.source.text, &current.diagnostics, min);
         if count == 0 || text == current.source.text {
+            stopped_early = None;
+            break;
+        }
+        if !seen.insert(hash(&text)) {
+            stopped_early = Some(StoppedEarly::Cycle);
             break;
         }
         applied += count;
@@ -76,24 +101,14 @@ pub fn fix_file(
         result: current,
         original,
         applied,
+        stopped_early,
     })
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same folder, synced, with
-/// the original's permissions, renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        std::fs::set_permissions(temp.path(), metadata.permissions())?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+fn hash(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A unified diff from `old` to `new`, with `path` on both header lines.
@@ -151,33 +166,6 @@ mod tests {
         assert_eq!(
             apply("a", &diagnostics, Applicability::Suggest),
             ("b".to_string(), 1)
-        );
-    }
-
-    #[test]
-    fn atomic_write_keeps_permissions() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.txt");
-        std::fs::write(&path, "old").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        }
-        write_atomic(&path, "new".as_bytes()).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o640
-            );
-        }
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary file left"
         );
     }
 

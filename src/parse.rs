@@ -13,6 +13,7 @@ use crate::diagnostic::Span;
 use crate::model::*;
 
 mod regions;
+pub mod spans;
 use regions::Symbol;
 
 #[derive(pest_derive::Parser)]
@@ -69,6 +70,10 @@ pub fn parse(text: String) -> Document {
     let lines = lex(&text);
     let mut document = Assembler::new(&text, lines).finish();
     document.text = text;
+    #[cfg(debug_assertions)]
+    if let Err(problem) = spans::check(&document) {
+        panic!("parse made a bad span: {problem}");
+    }
     document
 }
 
@@ -310,7 +315,10 @@ fn line(pair: Pair<Rule>) -> Line {
             })
             .map_or(LineKind::Text, LineKind::Markdown),
         Rule::md_heading => {
-            if let Some(text) = inner.find(|p| p.as_rule() == Rule::md_text) {
+            // `#  ` alone heads nothing: a text line, kept whole.
+            if let Some(text) = inner.find(|p| {
+                p.as_rule() == Rule::md_text && !p.as_str().trim_matches(is_space).is_empty()
+            }) {
                 return Line {
                     span: Span::new(span_of(&text).start, whole.end),
                     kind: LineKind::MarkdownHeading,
@@ -515,7 +523,13 @@ impl<'t> Assembler<'t> {
                 continue;
             }
             let span = trim_end(self.text, line.span);
-            let kind = match line.kind {
+            let mut line_kind = line.kind;
+            if let LineKind::Heading(token) = &mut line_kind {
+                // The gap after the token runs to the line's end on `二、 `: the text starts
+                // no later than the trimmed line ends.
+                token.text_start = token.text_start.min(span.end);
+            }
+            let kind = match line_kind {
                 LineKind::Metadata => ParagraphKind::Metadata,
                 LineKind::Portal => ParagraphKind::Portal,
                 LineKind::Circled(_) => ParagraphKind::ListItem,
@@ -527,7 +541,7 @@ impl<'t> Assembler<'t> {
                 broken: false,
                 region: Region::Body,
             });
-            self.kinds.push(line.kind);
+            self.kinds.push(line_kind);
         }
         self.regions();
         self.front_matter_fields();

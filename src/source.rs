@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use encoding_rs::{Encoding as RsEncoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{
+    Encoding as RsEncoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE,
+};
 
 /// The encoding a file was read in; it is also the encoding `--fix` writes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,7 +86,7 @@ fn memchr_any(bytes: &[u8]) -> Option<usize> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("{path}: 无法读取文件：{source}")]
+    #[error("{path}: 无法读取文件：{}", io_reason(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -96,6 +98,29 @@ pub enum SourceError {
         "{path}: 无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK（第 {offset} 字节处解码失败）"
     )]
     Encoding { path: PathBuf, offset: usize },
+    #[error(
+        "{path}: 文件是 UTF-8 编码，但{}；请用原始文件重新导出或修复后再检查",
+        utf8_break(*offset, *truncated)
+    )]
+    BrokenUtf8 {
+        path: PathBuf,
+        offset: usize,
+        /// The file ends inside a character.
+        truncated: bool,
+    },
+    #[error(
+        "{path}: 文件编码看来是 {}，gwlint 只读 UTF-8、UTF-16 和 GB18030/GBK；为免误读，未检查此文件，请先转换为 UTF-8（如 iconv -f {} -t UTF-8）",
+        describe_encoding(encoding),
+        encoding.name()
+    )]
+    Foreign {
+        path: PathBuf,
+        encoding: &'static RsEncoding,
+    },
+    #[error(
+        "{path}: 无法确定文件编码：不是 UTF-8，按 GB18030/GBK 解码也不像中文文本；为免误读，未检查此文件，请先转换为 UTF-8"
+    )]
+    Uncertain { path: PathBuf },
     #[error("{path}: {source}")]
     Docx {
         path: PathBuf,
@@ -104,12 +129,62 @@ pub enum SourceError {
     },
 }
 
+fn utf8_break(offset: usize, truncated: bool) -> String {
+    if truncated {
+        format!("在第 {offset} 字节处截断：最后一个字符不完整（文件可能没有传完或被截断）")
+    } else {
+        format!("第 {offset} 字节处不是有效的 UTF-8（文件可能已损坏或混入了其他编码的文字）")
+    }
+}
+
+fn describe_encoding(encoding: &'static RsEncoding) -> String {
+    let language = match encoding.name() {
+        "Big5" => "繁体中文",
+        "Shift_JIS" | "EUC-JP" => "日文",
+        "EUC-KR" => "韩文",
+        _ => return encoding.name().to_string(),
+    };
+    format!("{}（{language}）", encoding.name())
+}
+
+/// Why an I/O operation failed, in words for the user: the standard library's are English
+/// (`Is a directory (os error 21)`).
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let reason = match error.kind() {
+        ErrorKind::NotFound => "文件或目录不存在",
+        ErrorKind::PermissionDenied => "没有权限",
+        ErrorKind::IsADirectory => "这是一个目录，不是文件",
+        ErrorKind::NotADirectory => "路径中有一段不是目录",
+        ErrorKind::ReadOnlyFilesystem => "文件系统是只读的",
+        ErrorKind::StorageFull => "磁盘空间已满",
+        ErrorKind::QuotaExceeded => "超出磁盘配额",
+        ErrorKind::FileTooLarge => "文件太大",
+        ErrorKind::InvalidData => "数据无效",
+        ErrorKind::UnexpectedEof => "文件意外结束",
+        ErrorKind::Interrupted => "操作被中断",
+        ErrorKind::AlreadyExists => "文件已存在",
+        ErrorKind::DirectoryNotEmpty => "目录不为空",
+        ErrorKind::CrossesDevices => "不能跨文件系统移动文件",
+        _ => match error.raw_os_error() {
+            // ELOOP: `filesystem_loop` is not a stable kind yet.
+            Some(40) => "符号链接形成循环",
+            Some(code) => return format!("系统错误（错误码 {code}）"),
+            None => "输入输出错误",
+        },
+    };
+    reason.to_string()
+}
+
 impl SourceError {
     pub fn path(&self) -> &Path {
         match self {
             SourceError::Io { path, .. }
             | SourceError::Binary { path, .. }
             | SourceError::Encoding { path, .. }
+            | SourceError::BrokenUtf8 { path, .. }
+            | SourceError::Foreign { path, .. }
+            | SourceError::Uncertain { path }
             | SourceError::Docx { path, .. } => path,
         }
     }
@@ -164,6 +239,18 @@ impl SourceFile {
                 path: path.to_path_buf(),
                 offset,
             },
+            DecodeFailure::BrokenUtf8 { offset, truncated } => SourceError::BrokenUtf8 {
+                path: path.to_path_buf(),
+                offset,
+                truncated,
+            },
+            DecodeFailure::Foreign(encoding) => SourceError::Foreign {
+                path: path.to_path_buf(),
+                encoding,
+            },
+            DecodeFailure::Uncertain => SourceError::Uncertain {
+                path: path.to_path_buf(),
+            },
         })?;
         Ok(SourceFile {
             path: path.to_path_buf(),
@@ -184,6 +271,9 @@ pub fn is_docx_path(path: &Path) -> bool {
 enum DecodeFailure {
     Binary(usize),
     Unknown(usize),
+    BrokenUtf8 { offset: usize, truncated: bool },
+    Foreign(&'static RsEncoding),
+    Uncertain,
 }
 
 fn decode(bytes: Cow<[u8]>) -> Result<(String, Encoding), DecodeFailure> {
@@ -209,18 +299,48 @@ fn decode(bytes: Cow<[u8]>) -> Result<(String, Encoding), DecodeFailure> {
         return Err(DecodeFailure::Binary(offset));
     }
     // Owned UTF-8 becomes the text as it is; borrowed bytes are copied only once valid.
-    let bytes = match bytes {
+    let (bytes, utf8_error) = match bytes {
         Cow::Owned(bytes) => match String::from_utf8(bytes) {
             Ok(text) => return Ok((text, Encoding::Utf8)),
-            Err(error) => Cow::Owned(error.into_bytes()),
+            Err(error) => (Cow::Owned(error.as_bytes().to_vec()), error.utf8_error()),
         },
         Cow::Borrowed(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => return Ok((text.to_owned(), Encoding::Utf8)),
-            Err(_) => Cow::Borrowed(bytes),
+            Err(error) => (Cow::Borrowed(bytes), error),
         },
     };
-    decode_strict(GB18030, &bytes).map(|text| (text, Encoding::Gb18030))
+    // UTF-8 up to a break: a file that ends inside a character was truncated; before the
+    // break, eight multi-byte characters are more than GBK pairs make by chance; and any of
+    // them says which encoding broke when GB18030 fails too.
+    let wide = bytes[..utf8_error.valid_up_to()]
+        .iter()
+        .filter(|&&b| b >= 0xC0)
+        .count();
+    let broken_utf8 = DecodeFailure::BrokenUtf8 {
+        offset: utf8_error.valid_up_to(),
+        truncated: utf8_error.error_len().is_none(),
+    };
+    if (utf8_error.error_len().is_none() && wide > 0) || wide >= 8 {
+        return Err(broken_utf8);
+    }
+    let text =
+        decode_strict(GB18030, &bytes)
+            .map_err(|failure| if wide > 0 { broken_utf8 } else { failure })?;
+    // Big5 and Shift_JIS text mostly decodes as GB18030 too, into the wrong characters: what
+    // decoded is taken only when a statistical detector also reads the bytes as GBK.
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&bytes[..bytes.len().min(DETECTOR_BYTES)], true);
+    match detector.guess(None, chardetng::Utf8Detection::Deny) {
+        guess if guess == GBK || guess == GB18030 => Ok((text, Encoding::Gb18030)),
+        guess if [BIG5, SHIFT_JIS, EUC_JP, EUC_KR].contains(&guess) => {
+            Err(DecodeFailure::Foreign(guess))
+        }
+        _ => Err(DecodeFailure::Uncertain),
+    }
 }
+
+/// Bytes the encoding detector reads: plenty to tell the CJK encodings apart.
+const DETECTOR_BYTES: usize = 1 << 20;
 
 fn decode_strict(encoding: &'static RsEncoding, bytes: &[u8]) -> Result<String, DecodeFailure> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
@@ -381,6 +501,71 @@ mod tests {
             read(b"ok \xFF\xFF"),
             Err(SourceError::Encoding { .. })
         ));
+    }
+
+    #[test]
+    fn big5_and_shift_jis_are_refused_not_misread() {
+        let big5 = BIG5
+            .encode("各區縣政府、市政府各部門:\n為進一步加強管理,現將有關事項通知如下。\n")
+            .0;
+        let error = read(&big5).unwrap_err();
+        assert!(
+            matches!(error, SourceError::Foreign { encoding, .. } if encoding == BIG5),
+            "{error}"
+        );
+        assert!(error.to_string().contains("Big5（繁体中文）"), "{error}");
+        let sjis = SHIFT_JIS
+            .encode("各部署の皆様へ。本日の会議は午後三時から開催します。資料をご確認ください。")
+            .0;
+        assert!(matches!(
+            read(&sjis),
+            Err(SourceError::Foreign { encoding, .. }) if encoding == SHIFT_JIS
+        ));
+    }
+
+    /// Every seed in GB18030 still reads as GB18030, and in Big5 is refused.
+    #[test]
+    fn seeds_in_gb18030_read_and_in_big5_are_refused() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(seeds).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let source = read(&Encoding::Gb18030.encode(&text)).unwrap();
+            assert_eq!(source.encoding, Encoding::Gb18030);
+            assert_eq!(source.text, text);
+            assert!(matches!(
+                read(&BIG5.encode(&text).0),
+                Err(SourceError::Foreign { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn broken_utf8_is_named_where_it_broke() {
+        let text = "关于做好工作的通知\n正文内容。\n".as_bytes();
+        let truncated = &text[..text.len() - 3];
+        assert!(matches!(
+            read(truncated),
+            Err(SourceError::BrokenUtf8 {
+                offset: 40,
+                truncated: true,
+                ..
+            })
+        ));
+        let mut corrupt = text[..10].to_vec();
+        corrupt.push(0xFF);
+        corrupt.extend_from_slice(&text[10..]);
+        let error = read(&corrupt).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                SourceError::BrokenUtf8 {
+                    offset: 9,
+                    truncated: false,
+                    ..
+                }
+            ),
+            "{error}"
+        );
     }
 
     #[test]

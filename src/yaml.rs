@@ -5,7 +5,6 @@ use miette::{NamedSource, SourceSpan};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{what} {file} 有误：{reason}")]
-#[diagnostic(code(gwlint::yaml))]
 pub struct YamlError {
     pub what: &'static str,
     pub file: String,

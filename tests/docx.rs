@@ -20,7 +20,15 @@ fn gwlint(args: &[&str]) -> std::process::Output {
 
 type Finding = (String, usize, usize, String);
 
+/// The text findings (the page's `layout/` ones are tests/layout.rs's): a plain generated
+/// .docx has no page setup or styles.
 fn findings(path: &Path) -> Vec<Finding> {
+    let mut found = all_findings(path);
+    found.retain(|f| !f.0.starts_with("layout/"));
+    found
+}
+
+fn all_findings(path: &Path) -> Vec<Finding> {
     let out = gwlint(&["check", "--format", "json", path.to_str().unwrap()]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     json["files"][0]["diagnostics"]
@@ -206,7 +214,7 @@ fn annotate_puts_one_comment_on_each_finding_and_leaves_the_input_alone() {
             bytes,
             "the input is unchanged"
         );
-        let expected = findings(&input);
+        let expected = all_findings(&input);
         let (ranges, comments) = commented_text(&std::fs::read(&output).unwrap());
         assert_eq!(
             ranges.len(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use gwlint::diagnostic::Severity;
 use gwlint::engine::{check_source, FileResult, Options};
-use gwlint::model::{Document, Level, ParagraphKind};
+use gwlint::model::Level;
 use gwlint::parse::parse;
 use gwlint::report::outline;
 use gwlint::rules::RuleSet;
@@ -41,41 +41,13 @@ fn outlines() {
 
 /// Spans lie inside the text on char boundaries, in order; heading parts lie inside their
 /// paragraph; children come after their parents.
-fn assert_spans(doc: &Document) {
-    let text = &doc.text;
-    let mut last_end = 0;
-    for p in &doc.paragraphs {
-        assert!(
-            p.span.start >= last_end && p.span.end <= text.len(),
-            "{p:?}"
-        );
-        assert!(text.is_char_boundary(p.span.start) && text.is_char_boundary(p.span.end));
-        assert!(!p.span.is_empty(), "empty paragraph {p:?}");
-        last_end = p.span.end;
-    }
-    let parents = doc.heading_parents();
-    for (i, h) in doc.headings.iter().enumerate() {
-        let paragraph = &doc.paragraphs[h.paragraph];
-        assert_eq!(paragraph.kind, ParagraphKind::Heading(i));
-        for part in [h.token, h.delimiter, h.title] {
-            assert!(
-                paragraph.span.contains(part),
-                "heading {i} part {part:?} outside {paragraph:?}"
-            );
-        }
-        if let Some(parent) = parents[i] {
-            assert!(parent < i && doc.headings[parent].level < h.level);
-        }
-    }
-    for r in &doc.footnote_refs {
-        assert!(doc.paragraph_at(r.span.start).is_some());
-    }
-}
-
 #[test]
 fn model_invariants_hold_on_every_seed() {
     for prefix in SEEDS {
-        assert_spans(&parse(read(prefix).text));
+        let doc = parse(read(prefix).text);
+        if let Err(problem) = gwlint::parse::spans::check(&doc) {
+            panic!("{prefix}: {problem}");
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::baseline::Baseline;
 use crate::config::{options_for, CliSettings, Config, ConfigCache};
 use crate::diagnostic::{Applicability, Severity};
 use crate::engine::{self, check_source, FileResult, Options};
-use crate::fix::{fix_file, unified_diff, write_atomic};
+use crate::fix::{fix_file, unified_diff, write_file};
 use crate::report::{self, human::HumanOptions};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
@@ -343,6 +343,9 @@ fn fix_all(
                 continue;
             }
         };
+        if let Some(reason) = fixed.stopped_early {
+            outcome.notes.push(format!("{}：{reason}", path.display()));
+        }
         if fixed.applied > 0 {
             if args.diff {
                 outcome.would_change += 1;
@@ -361,8 +364,8 @@ fn fix_all(
                 .source
                 .encoding
                 .encode(&fixed.result.source.text);
-            if let Err(error) = write_atomic(&path, &bytes) {
-                eprintln!("gwlint: {}: 无法写回修复结果：{error}", path.display());
+            if let Err(error) = write_file(&path, &bytes) {
+                eprintln!("gwlint: {error}");
                 outcome.failed = true;
             } else {
                 outcome.fixed += fixed.applied;
@@ -400,6 +403,11 @@ fn fix_stdin(
         }
     };
     outcome.fixed += fixed.applied;
+    if let Some(reason) = fixed.stopped_early {
+        outcome
+            .notes
+            .push(format!("{}：{reason}", fixed.result.source.path.display()));
+    }
     if args.diff {
         if fixed.applied > 0 {
             outcome.would_change += 1;

@@ -31,6 +31,8 @@ pub enum AnnotateError {
     SameFile,
     #[error("无法写入 {path}：{message}")]
     Write { path: String, message: String },
+    #[error(transparent)]
+    Output(#[from] crate::fix::WriteError),
 }
 
 /// Where a comment boundary goes: in paragraph `paragraph`, before byte `offset` of the text of
@@ -145,7 +147,7 @@ pub fn annotate(
     if std::fs::canonicalize(input).ok() == std::fs::canonicalize(output).ok() && output.exists() {
         return Err(AnnotateError::SameFile);
     }
-    let bytes = std::fs::read(input).map_err(|e| DocxError::Zip(e.to_string()))?;
+    let bytes = std::fs::read(input).map_err(|e| DocxError::Zip(crate::source::io_reason(&e)))?;
     let mut archive = super::open(Cursor::new(&bytes[..]))?;
     let document = super::read_part(&mut archive, super::DOCUMENT)?.ok_or(DocxError::NoDocument)?;
     let existing_comments = super::read_part(&mut archive, COMMENTS)?;
@@ -184,11 +186,11 @@ pub fn annotate(
         .compression_method(zip::CompressionMethod::Deflated);
     let write_error = |e: zip::result::ZipError| AnnotateError::Write {
         path: output.display().to_string(),
-        message: e.to_string(),
+        message: crate::docx::zip_reason(&e),
     };
     let io_error = |e: std::io::Error| AnnotateError::Write {
         path: output.display().to_string(),
-        message: e.to_string(),
+        message: crate::source::io_reason(&e),
     };
     let mut replaced: BTreeMap<&str, String> = BTreeMap::new();
     replaced.insert(super::DOCUMENT, new_document);
@@ -198,7 +200,7 @@ pub fn annotate(
     for i in 0..archive.len() {
         let file = archive
             .by_index_raw(i)
-            .map_err(|e| DocxError::Zip(e.to_string()))?;
+            .map_err(|e| DocxError::Zip(super::zip_reason(&e)))?;
         let name = file.name().to_string();
         if let Some(text) = replaced.remove(name.as_str()) {
             drop(file);
@@ -213,7 +215,7 @@ pub fn annotate(
         out.write_all(text.as_bytes()).map_err(io_error)?;
     }
     let package = out.finish().map_err(write_error)?.into_inner();
-    crate::fix::write_atomic(output, &package).map_err(io_error)?;
+    crate::fix::write_file(output, &package)?;
     Ok(comments.len())
 }
 

@@ -40,7 +40,7 @@ impl Numbering {
         loop {
             let event = reader.read_event().map_err(|e| DocxError::Xml {
                 part: NUMBERING,
-                message: e.to_string(),
+                message: super::xml_reason(&e),
             })?;
             match &event {
                 Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {

@@ -39,6 +39,8 @@ pub struct ParagraphMap {
 pub struct DocxText {
     pub text: String,
     pub paragraphs: Vec<ParagraphMap>,
+    /// The page's formatting, read with the text; `None` when styles.xml or a footer is broken.
+    pub layout: Option<super::Layout>,
 }
 
 impl DocxText {

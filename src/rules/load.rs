@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::template::Template;
 use super::*;
+use crate::source::io_reason;
 use crate::yaml::YamlError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
@@ -62,6 +63,7 @@ enum KindSpec {
     Footnotes(footnotes::Spec),
     Arithmetic(arithmetic::Spec),
     Metric(metric::Spec),
+    Layout(layout::Spec),
     Suppression(suppression::Spec),
     Attachments(attachments::Spec),
     Breakdown(breakdown::Spec),
@@ -82,6 +84,7 @@ impl KindSpec {
             KindSpec::Footnotes(_) => "footnotes",
             KindSpec::Arithmetic(_) => "arithmetic",
             KindSpec::Metric(_) => "metric",
+            KindSpec::Layout(_) => "layout",
             KindSpec::Suppression(_) => "suppression",
             KindSpec::Attachments(_) => "attachments",
             KindSpec::Breakdown(_) => "breakdown",
@@ -257,7 +260,8 @@ impl RuleSet {
 fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
     let io_error =
         |reason: String| YamlError::new(WHAT, &dir.display().to_string(), "", reason, None);
-    let entries = std::fs::read_dir(dir).map_err(|e| io_error(format!("无法读取规则目录：{e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| io_error(format!("无法读取规则目录：{}", io_reason(&e))))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
@@ -275,7 +279,15 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
             let name = path.display().to_string();
             std::fs::read_to_string(&path)
                 .map(|yaml| (name.clone(), yaml))
-                .map_err(|e| YamlError::new(WHAT, &name, "", format!("无法读取：{e}"), None))
+                .map_err(|e| {
+                    YamlError::new(
+                        WHAT,
+                        &name,
+                        "",
+                        format!("无法读取：{}", io_reason(&e)),
+                        None,
+                    )
+                })
         })
         .collect()
 }
@@ -373,6 +385,7 @@ fn compile(
         KindSpec::Footnotes(s) => Box::new(footnotes::Footnotes::compile(s, &meta)?),
         KindSpec::Arithmetic(s) => Box::new(arithmetic::Arithmetic::compile(s, &meta)?),
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
+        KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
         KindSpec::Attachments(s) => Box::new(attachments::Attachments::compile(s, &meta)?),
         KindSpec::Breakdown(s) => Box::new(breakdown::Breakdown::compile(s, &meta)?),

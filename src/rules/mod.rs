@@ -7,7 +7,9 @@ mod attachments;
 mod breakdown;
 mod checksum;
 mod consistency;
+mod fonts;
 mod footnotes;
+mod layout;
 mod literals;
 mod load;
 mod metric;
@@ -55,6 +57,8 @@ pub struct Settings {
 pub struct Context<'a> {
     pub doc: &'a Document,
     pub settings: &'a Settings,
+    /// For a .docx: its text map and page layout, which `layout` rules read.
+    pub docx: Option<&'a crate::docx::DocxText>,
     words: &'a substitution::WordIndex,
     /// The word index's hits, found by the first substitution rule and shared by the others
     /// (one Context per document, shared by all its rules and threads).
@@ -71,12 +75,18 @@ impl<'a> Context<'a> {
         Context {
             doc,
             settings,
+            docx: None,
             words: &rules.words,
             word_hits: OnceLock::new(),
             literals: &rules.literals,
             literal_hits: OnceLock::new(),
             last_paragraph: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// The context of a document read from a .docx.
+    pub fn with_docx(self, docx: Option<&'a crate::docx::DocxText>) -> Self {
+        Context { docx, ..self }
     }
 
     pub fn text(&self) -> &'a str {
