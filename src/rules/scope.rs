@@ -29,7 +29,8 @@ pub enum Scope {
     /// The 主送机关 (or a speech's 称谓) line under the title; a line too long for the parser
     /// to take as one counts when it opens the body and ends with a colon.
     Recipient,
-    /// 发文字号 as the parser found them, and the 文号 field of a collector's front matter.
+    /// 发文字号 as the parser found them: the document's own, the 文号 field of a collector's
+    /// front matter, and those cited in the running text.
     Docnum,
     /// 名词解释 entries.
     Glossary,
@@ -95,6 +96,7 @@ impl Scope {
                     .docnum
                     .into_iter()
                     .chain(doc.meta.docnum_field)
+                    .chain(doc.meta.cited_docnums.iter().copied())
                     .collect();
                 spans.sort_by_key(|s| s.start);
                 spans.dedup();
