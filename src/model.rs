@@ -391,6 +391,9 @@ pub struct Metadata {
     pub docnum: Option<Span>,
     /// The 文号 field of a collector's front matter, checked like a 发文字号 line.
     pub docnum_field: Option<Span>,
+    /// 发文字号 cited in the running text (`根据《…》（沪府发〔2014〕14号）`): checked for their
+    /// form, not for their place.
+    pub cited_docnums: Vec<Span>,
     /// The 标题 field of a collector's front matter.
     pub title_field: Option<Span>,
     pub doc_type: Option<DocType>,

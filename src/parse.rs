@@ -12,6 +12,7 @@ use regex::Regex;
 use crate::diagnostic::Span;
 use crate::model::*;
 
+mod references;
 mod regions;
 pub mod spans;
 use regions::Symbol;
@@ -553,6 +554,7 @@ impl<'t> Assembler<'t> {
         self.doc_type();
         self.date();
         let footnote_refs = self.footnote_refs();
+        self.meta.cited_docnums = self.cited_docnums();
         let asides = self.asides();
         Document {
             regions: region_spans(&self.paragraphs),
@@ -1128,6 +1130,25 @@ impl<'t> Assembler<'t> {
             .or(docnum_year);
     }
 
+    /// 发文字号 cited in sentences of the running text (`（沪府发〔2014〕14号）`).
+    fn cited_docnums(&self) -> Vec<Span> {
+        self.paragraphs
+            .iter()
+            .filter(|p| {
+                p.region.is_running_text()
+                    && matches!(
+                        p.kind,
+                        ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Heading(_)
+                    )
+            })
+            .flat_map(|p| {
+                references::cited_docnums(self.slice(p.span))
+                    .into_iter()
+                    .map(move |r| Span::new(r.start, r.end).shift(p.span.start))
+            })
+            .collect()
+    }
+
     /// Circled numbers inside sentences are footnote references (RULES A.8); one that opens a
     /// paragraph or a list clause (`：①…；②…`) is a list item.
     fn footnote_refs(&self) -> Vec<FootnoteRef> {
@@ -1167,7 +1188,14 @@ impl<'t> Assembler<'t> {
                     number,
                 });
             }
+            refs.extend(
+                references::markers(content).map(|(range, number)| FootnoteRef {
+                    span: Span::new(range.start, range.end).shift(paragraph.span.start),
+                    number,
+                }),
+            );
         }
+        refs.sort_by_key(|r| r.span.start);
         refs
     }
 }

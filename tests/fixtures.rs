@@ -301,7 +301,7 @@ fn growth_wrong_amount_and_wrong_rate_fire() {
     let d = &check(&fixture("data/growth-wrong-amount.txt"))[0];
     assert_eq!(
         d.message,
-        "增加额与前后数字不符：20.17比13.88增加6.29，文中写作6.39"
+        "增减额与前后数字不符：从13.88亿元到20.17亿元应为增长6.29亿元，文中写作增长6.39亿元"
     );
     let rate = locate("data/growth-wrong-rate.txt", "65.2");
     expect(

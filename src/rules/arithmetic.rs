@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::figures::{Interval, Stated};
 use super::load::RegexSpec;
 use super::requires::Requires;
 use super::template::Template;
@@ -173,61 +174,6 @@ impl Check for Arithmetic {
     }
 }
 
-/// A number as the text states it: its value and how many decimals it gives.
-#[derive(Clone, Copy, Debug)]
-struct Stated {
-    value: f64,
-    decimals: usize,
-}
-
-impl Stated {
-    fn parse(text: &str) -> Option<Stated> {
-        let clean: String = text.chars().filter(|c| *c != ',').collect();
-        let value = clean.parse().ok()?;
-        let decimals = clean.split_once('.').map_or(0, |(_, frac)| frac.len());
-        Some(Stated { value, decimals })
-    }
-
-    fn interval(self) -> Interval {
-        let half = 0.5 * 10f64.powi(-(self.decimals as i32));
-        Interval {
-            lo: self.value - half,
-            hi: self.value + half,
-        }
-    }
-
-    fn exact(self) -> Stated {
-        Stated {
-            value: self.value,
-            decimals: usize::MAX,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Interval {
-    lo: f64,
-    hi: f64,
-}
-
-impl Interval {
-    fn point(v: f64) -> Self {
-        Interval { lo: v, hi: v }
-    }
-
-    fn overlaps(self, other: Interval) -> bool {
-        // A hair of slack for floating-point error at the shared edge.
-        let eps = 1e-9 * (1.0 + self.hi.abs().max(other.hi.abs()));
-        self.lo <= other.hi + eps && other.lo <= self.hi + eps
-    }
-
-    fn span(values: [f64; 4]) -> Self {
-        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Interval { lo, hi }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 enum Expr {
     Number(f64),
@@ -265,55 +211,16 @@ impl Expr {
     fn eval(&self, values: &HashMap<&str, Stated>) -> Option<Interval> {
         Some(match self {
             Expr::Number(v) => Interval::point(*v),
-            Expr::Var(name) => {
-                let stated = values.get(name.as_str())?;
-                if stated.decimals == usize::MAX {
-                    Interval::point(stated.value)
-                } else {
-                    stated.interval()
-                }
-            }
-            Expr::Neg(e) => {
-                let v = e.eval(values)?;
-                Interval {
-                    lo: -v.hi,
-                    hi: -v.lo,
-                }
-            }
-            Expr::Abs(e) => {
-                let v = e.eval(values)?;
-                if v.lo >= 0.0 {
-                    v
-                } else if v.hi <= 0.0 {
-                    Interval {
-                        lo: -v.hi,
-                        hi: -v.lo,
-                    }
-                } else {
-                    Interval {
-                        lo: 0.0,
-                        hi: v.hi.max(-v.lo),
-                    }
-                }
-            }
+            Expr::Var(name) => values.get(name.as_str())?.interval(),
+            Expr::Neg(e) => e.eval(values)?.neg(),
+            Expr::Abs(e) => e.eval(values)?.abs(),
             Expr::Binary(a, op, b) => {
                 let (a, b) = (a.eval(values)?, b.eval(values)?);
                 match op {
-                    '+' => Interval {
-                        lo: a.lo + b.lo,
-                        hi: a.hi + b.hi,
-                    },
-                    '-' => Interval {
-                        lo: a.lo - b.hi,
-                        hi: a.hi - b.lo,
-                    },
-                    '*' => Interval::span([a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]),
-                    _ => {
-                        if b.lo <= 0.0 && b.hi >= 0.0 {
-                            return None;
-                        }
-                        Interval::span([a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi])
-                    }
+                    '+' => a.add(b),
+                    '-' => a.sub(b),
+                    '*' => a.mul(b),
+                    _ => a.div(b)?,
                 }
             }
         })

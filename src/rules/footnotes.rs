@@ -1,5 +1,7 @@
-//! `footnotes`: circled-number references (①…㊿) against the 名词解释 glossary. Only documents
-//! with a glossary are checked: without one, circled numbers are list items (RULES A.8).
+//! `footnotes`: footnote references (circled numbers ①…㊿, bracketed ［1］ [1] 〔1〕, superscript
+//! digits) against the 名词解释 / 注释 glossary. Documents without a glossary are checked only
+//! by `missing-glossary`: circled numbers that open a paragraph or a clause are list items
+//! (RULES A.8) and never references.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -27,6 +29,8 @@ pub enum FootnoteCheck {
     Order,
     /// Two entries with one number.
     Duplicate,
+    /// References in a document with no glossary at all.
+    MissingGlossary,
 }
 
 pub struct Footnotes {
@@ -43,6 +47,9 @@ impl Check for Footnotes {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let doc = ctx.doc;
         let Some(glossary) = &doc.glossary else {
+            if self.check == FootnoteCheck::MissingGlossary {
+                report_missing_glossary(ctx, sink);
+            }
             return;
         };
         let mut terms: HashMap<u32, &str> = HashMap::new();
@@ -113,6 +120,7 @@ impl Check for Footnotes {
                     highest = highest.max(reference.number);
                 }
             }
+            FootnoteCheck::MissingGlossary => {}
             FootnoteCheck::Duplicate => {
                 let mut seen = HashSet::new();
                 for entry in &glossary.entries {
@@ -123,6 +131,26 @@ impl Check for Footnotes {
             }
         }
     }
+}
+
+/// One finding for the document, at its first reference: the glossary is what is missing,
+/// not each entry.
+fn report_missing_glossary(ctx: &Context, sink: &mut Sink) {
+    let doc = ctx.doc;
+    let Some(first) = doc.footnote_refs.first() else {
+        return;
+    };
+    let count = doc.footnote_refs.len();
+    let reference = doc.slice(first.span).to_string();
+    let vars = |name: &str| -> Option<Cow<str>> {
+        Some(match name {
+            "ref" => Cow::Borrowed(reference.as_str()),
+            "number" => Cow::Owned(first.number.to_string()),
+            "count" => Cow::Owned(count.to_string()),
+            _ => return None,
+        })
+    };
+    sink.report(first.span, vars, None);
 }
 
 #[cfg(test)]
@@ -177,6 +205,27 @@ mod tests {
         // A paragraph opened by ① is a list item; so is ① after a colon.
         let text = format!("标题\n①甲模式①乙计划②。\n措施如下：①加强；②推进。\n{GLOSSARY}");
         assert!(run("order", &text).is_empty());
+    }
+
+    #[test]
+    fn missing_glossary_is_one_finding() {
+        assert_eq!(
+            run("missing-glossary", "标题\n推行甲模式⑦，实施乙计划［2］。\n"),
+            ["⑦|7||"]
+        );
+        assert!(run("missing-glossary", &format!("标题\n甲模式①。\n{GLOSSARY}")).is_empty());
+        assert!(run(
+            "missing-glossary",
+            "标题\n措施如下：①加强；②推进。\n①段首。\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn bracketed_references_against_a_bracketed_glossary() {
+        let text = "标题\n甲［1］乙［2］丙［3］。\n注释\n［1］甲：定义\n［3］丙：定义\n";
+        assert_eq!(run("undefined", text), ["［2］|2||0"]);
+        assert!(run("unused", text).is_empty());
     }
 
     #[test]

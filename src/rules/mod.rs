@@ -3,8 +3,10 @@
 
 mod arithmetic;
 mod consistency;
+mod figures;
 mod fonts;
 mod footnotes;
+mod growth;
 mod layout;
 mod literals;
 mod load;

@@ -26,7 +26,8 @@ pub enum Scope {
     Title,
     /// Masthead, 发文字号, title, banner, subtitle, speaker and salutation lines.
     Header,
-    /// 发文字号 as the parser found them, and the 文号 field of a collector's front matter.
+    /// 发文字号 as the parser found them: the document's own, the 文号 field of a collector's
+    /// front matter, and those cited in the running text.
     Docnum,
     /// 名词解释 entries.
     Glossary,
@@ -91,6 +92,7 @@ impl Scope {
                     .docnum
                     .into_iter()
                     .chain(doc.meta.docnum_field)
+                    .chain(doc.meta.cited_docnums.iter().copied())
                     .collect();
                 spans.sort_by_key(|s| s.start);
                 spans.dedup();
