@@ -30,6 +30,9 @@ struct Entry {
     diagnostics: Vec<Cached>,
 }
 
+/// A fix as its applicability and edits (start, end, replacement).
+type CachedFix = (Applicability, Vec<(usize, usize, String)>);
+
 #[derive(Serialize, Deserialize)]
 struct Cached {
     rule: String,
@@ -37,7 +40,7 @@ struct Cached {
     span: (usize, usize),
     message: String,
     help: Option<String>,
-    fix: Option<(Applicability, Vec<(usize, usize, String)>)>,
+    fix: Option<CachedFix>,
 }
 
 impl Cache {
