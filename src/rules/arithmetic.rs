@@ -100,8 +100,12 @@ impl Arithmetic {
 }
 
 impl Check for Arithmetic {
+    /// Its own three, then `{match}` and the pattern's named groups.
     fn placeholders(&self) -> Vec<&str> {
-        vec!["computed", "stated", "assert"]
+        ["computed", "stated", "assert", "match"]
+            .into_iter()
+            .chain(self.regex.capture_names().flatten())
+            .collect()
     }
 
     fn requires(&self) -> Vec<&Requires> {

@@ -32,6 +32,7 @@ struct RuleSpec {
     until: Option<DateSpec>,
     fix: Option<FixSpec>,
     explain: String,
+    source: Option<Source>,
     examples: Examples,
     enabled: bool,
     kind: KindSpec,
@@ -86,6 +87,11 @@ kinds! {
     Metric(metric::Spec) = "metric",
     Layout(layout::Spec) = "layout",
     Suppression(suppression::Spec) = "suppression",
+    Attachments(attachments::Spec) = "attachments",
+    Breakdown(breakdown::Spec) = "breakdown",
+    Announced(announced::Spec) = "announced",
+    Repeat(repeat::Spec) = "repeat",
+    Checksum(checksum::Spec) = "checksum",
 }
 
 #[derive(Debug)]
@@ -382,6 +388,7 @@ fn compile(
         until: spec.until.map(|d| d.0),
         fix: spec.fix,
         explain: spec.explain,
+        source: spec.source,
         examples: spec.examples,
         default_enabled: spec.enabled,
         origin: file.to_string(),
@@ -401,6 +408,11 @@ fn compile(
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
         KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
+        KindSpec::Attachments(s) => Box::new(attachments::Attachments::compile(s, &meta)?),
+        KindSpec::Breakdown(s) => Box::new(breakdown::Breakdown::compile(s, &meta)?),
+        KindSpec::Announced(s) => Box::new(announced::Announced::compile(s, &meta)?),
+        KindSpec::Repeat(s) => Box::new(repeat::Repeat::compile(s, &meta)?),
+        KindSpec::Checksum(s) => Box::new(checksum::Checksum::compile(s, &meta)?),
     };
     if meta.message.source().trim().is_empty() {
         return Err(format!("规则 {id} 的 message 是空的：请写明发现了什么问题"));

@@ -88,6 +88,7 @@ impl<'de> de::Visitor<'de> for Rule<'_> {
             until: common.until,
             fix: common.fix,
             explain: common.explain.ok_or_else(|| missing("explain"))?,
+            source: common.source,
             examples: common.examples.ok_or_else(|| missing("examples"))?,
             enabled: common.enabled.unwrap_or(true),
             kind,
@@ -108,6 +109,7 @@ struct Common {
     until: Option<DateSpec>,
     fix: Option<FixSpec>,
     explain: Option<String>,
+    source: Option<Source>,
     examples: Option<Examples>,
     enabled: Option<bool>,
 }
@@ -144,6 +146,7 @@ impl<'de, A: MapAccess<'de>> KindFields<A> {
             "until" => once(map, &mut c.until, "until")?,
             "fix" => once(map, &mut c.fix, "fix")?,
             "explain" => once(map, &mut c.explain, "explain")?,
+            "source" => once(map, &mut c.source, "source")?,
             "examples" => once(map, &mut c.examples, "examples")?,
             "enabled" => once(map, &mut c.enabled, "enabled")?,
             "kind" => {
