@@ -48,7 +48,7 @@ pub struct Applied {
 }
 
 /// FNV-1a, 64-bit: stable across runs, platforms and Rust versions.
-fn fnv1a(parts: &[&str]) -> String {
+pub(crate) fn fnv1a(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain([0xff]) {
@@ -106,14 +106,56 @@ fn baseline_dir(path: &Path) -> PathBuf {
 impl Baseline {
     /// Today's findings, as they would be written to `path`.
     pub fn record(path: &Path, files: &[FileResult]) -> Self {
-        let root = baseline_dir(path);
-        let mut counts = BTreeMap::new();
+        let mut baseline = Baseline::recording(path);
         for file in files {
-            for d in &file.diagnostics {
-                *counts.entry(key(&root, file, d)).or_default() += 1;
-            }
+            baseline.record_file(file);
         }
-        Baseline { root, counts }
+        baseline
+    }
+
+    /// An empty baseline to be written to `path`, filled a file at a time with `record_file`.
+    pub fn recording(path: &Path) -> Self {
+        Baseline {
+            root: baseline_dir(path),
+            counts: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one file's findings.
+    pub fn record_file(&mut self, file: &FileResult) {
+        for d in &file.diagnostics {
+            *self.counts.entry(key(&self.root, file, d)).or_default() += 1;
+        }
+    }
+
+    /// How many findings the baseline holds.
+    pub fn total(&self) -> usize {
+        self.counts.values().sum()
+    }
+
+    /// Drops the findings of one file that the baseline holds (each entry as many times as it
+    /// was recorded) and says how many. Files are independent (an entry names its file), so
+    /// files may be filtered in any order and on any thread; the entries no file used are
+    /// `total()` minus the sum of these.
+    pub fn apply_file(&self, file: &mut FileResult) -> usize {
+        let text = &file.document.text;
+        let path = relative(&self.root, &file.source.path);
+        let mut used: BTreeMap<Key, usize> = BTreeMap::new();
+        let before = file.diagnostics.len();
+        file.diagnostics.retain(|d| {
+            let key = (path.clone(), d.rule.to_string(), fingerprint(text, d));
+            let Some(&recorded) = self.counts.get(&key) else {
+                return true;
+            };
+            let n = used.entry(key).or_insert(0);
+            if *n < recorded {
+                *n += 1;
+                false
+            } else {
+                true
+            }
+        });
+        before - file.diagnostics.len()
     }
 
     /// Sorted, pretty JSON: stable across runs and machines, friendly to diffs.
@@ -162,26 +204,11 @@ impl Baseline {
 
     /// Drops the findings the baseline holds (each entry as many times as it was recorded).
     pub fn apply(&self, files: &mut [FileResult]) -> Applied {
-        let mut left = self.counts.clone();
-        let mut applied = Applied::default();
-        for file in files.iter_mut() {
-            let root = &self.root;
-            let text = &file.document.text;
-            let path = relative(root, &file.source.path);
-            file.diagnostics.retain(|d| {
-                let key = (path.clone(), d.rule.to_string(), fingerprint(text, d));
-                match left.get_mut(&key) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        applied.suppressed += 1;
-                        false
-                    }
-                    _ => true,
-                }
-            });
+        let suppressed = files.iter_mut().map(|file| self.apply_file(file)).sum();
+        Applied {
+            suppressed,
+            stale: self.total() - suppressed,
         }
-        applied.stale = left.values().sum();
-        applied
     }
 }
 

@@ -81,8 +81,21 @@ enum Command {
 struct CheckArgs {
     /// 要检查的文件或目录，默认当前目录；`-` 读标准输入
     paths: Vec<PathBuf>,
+    /// 报告格式
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// 另外把某种格式的报告写到文件，可重复，如 --report-to sarif=gwlint.sarif
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report_to)]
+    report_to: Vec<(Format, PathBuf)>,
+    /// 从文件读取要检查的路径，每行一个；`-` 从标准输入读取
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// 只检查第 I 份（共 N 份）文件：按路径确定地分片，供多台机器或 CI 矩阵分担
+    #[arg(long, value_name = "I/N", value_parser = crate::workspace::Shard::parse)]
+    shard: Option<crate::workspace::Shard>,
+    /// 缓存目录：文件内容、规则和设置都未变时，直接取用上次的检查结果
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// 只启用这些规则或类别（逗号分隔，如 punct,numbering/gap），取代配置文件中的 select
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Option<Vec<String>>,
@@ -149,11 +162,29 @@ struct CheckArgs {
 enum Format {
     Human,
     Json,
+    JsonLines,
     Concise,
     Sarif,
     Github,
+    Gitlab,
+    Rdjson,
     Junit,
     Html,
+}
+
+fn parse_report_to(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .filter(|(_, path)| !path.is_empty())
+        .ok_or_else(|| format!("“{text}”应写成 格式=文件，如 sarif=gwlint.sarif"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("未知的报告格式“{format}”，可选：{}", names.join("、"))
+    })?;
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,6 @@
-//! Documents × rules → diagnostics. Rayon across files; one read and one parse per file, then
-//! every active rule on the model; one finding per defect; deterministic order (path, position,
-//! rule id).
+//! Documents × rules → diagnostics, and nothing else: no file system, no output. One parse per
+//! document, then every active rule on the model; one finding per defect; deterministic order
+//! (position, rule id). `workspace` finds and reads the files and runs this on each.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -73,7 +73,7 @@ pub struct Options {
 }
 
 /// One checked file: its source facts, the parsed document, and what the rules found.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FileResult {
     pub source: SourceFile,
     pub document: Document,
@@ -239,30 +239,6 @@ pub fn check_source(
     }
 }
 
-/// Reads, parses and checks every file, in parallel, each with its own options; results come
-/// back in path order.
-pub fn check_files(
-    rules: &RuleSet,
-    files: &[(PathBuf, Options)],
-) -> Vec<Result<FileResult, CheckError>> {
-    let mut results: Vec<_> = files
-        .par_iter()
-        .map(|(path, options)| {
-            let source = SourceFile::read(path)?;
-            check_source(rules, options, source)
-        })
-        .collect();
-    results.sort_by(|a, b| result_path(a).cmp(result_path(b)));
-    results
-}
-
-fn result_path(result: &Result<FileResult, CheckError>) -> &Path {
-    match result {
-        Ok(file) => &file.source.path,
-        Err(error) => error.path(),
-    }
-}
-
 /// Every default rule on `text`: the short way in for tests and examples.
 pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());
@@ -300,62 +276,6 @@ pub fn check_rule(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Diagnostic> {
     let mut found = check_document(rules, &active, &doc, None, &Options::default());
     found.retain(|d| d.rule == rule.id());
     found
-}
-
-/// File extensions gwlint reads when it walks a folder.
-pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
-
-#[derive(Debug, thiserror::Error)]
-pub enum WalkError {
-    #[error("{0}: 路径不存在")]
-    Missing(PathBuf),
-    #[error("{0}: 目录中没有可检查的文件（.txt、.md、.docx）")]
-    Empty(PathBuf),
-    #[error("遍历目录出错：{0}")]
-    Walk(#[from] ignore::Error),
-}
-
-/// Expands folders (honouring .gitignore) into the files to check, sorted. A file named
-/// explicitly is checked whatever its extension.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
-            errors.push(WalkError::Missing(path.clone()));
-            continue;
-        }
-        let before = files.len();
-        for entry in ignore::WalkBuilder::new(path)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build()
-        {
-            match entry {
-                Ok(entry) => {
-                    let file = entry.path();
-                    let wanted = entry.file_type().is_some_and(|t| t.is_file())
-                        && file
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| EXTENSIONS.contains(&e));
-                    if wanted {
-                        files.push(file.to_path_buf());
-                    }
-                }
-                Err(error) => errors.push(WalkError::Walk(error)),
-            }
-        }
-        if files.len() == before {
-            errors.push(WalkError::Empty(path.clone()));
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
 }
 
 #[cfg(test)]

@@ -14,4 +14,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppression;
+pub mod workspace;
 pub mod yaml;

@@ -1,18 +1,23 @@
 //! `gwlint check`: configs → rules → files → check → fix or diff → baseline → report → exit code.
+//!
+//! The files stream: `workspace` reads and checks them on every core, a bounded window at a
+//! time, and each result (fixed, filtered by the baseline) is handed to every output's emitter
+//! in path order as soon as it is ready, then dropped.
 
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use super::{emit, with_rules, CheckArgs, Format, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::Baseline;
-use crate::config::{options_for, CliSettings, Config, ConfigCache};
+use crate::config::{options_for, CliSettings, Config};
 use crate::diagnostic::{Applicability, Severity};
-use crate::engine::{self, check_source, FileResult, Options};
+use crate::engine::{check_source, FileResult};
 use crate::fix::{fix_file, unified_diff, write_file};
-use crate::report::{self, human::HumanOptions};
+use crate::report::{self, human::HumanOptions, Emitter, Failure, FileReport};
 use crate::rules::RuleSet;
-use crate::source::SourceFile;
+use crate::source::{LineIndex, SourceFile};
+use crate::workspace::{self, Configs, Job};
 use crate::yaml::YamlError;
 
 const STDIN: &str = "-";
@@ -20,43 +25,6 @@ const STDIN: &str = "-";
 fn fail_yaml(error: YamlError) -> i32 {
     eprintln!("{:?}", miette::Report::new(error));
     EXIT_ERROR
-}
-
-/// Where each file's config comes from: `--config`, discovery, or nowhere (`--isolated`).
-struct Configs {
-    cache: ConfigCache,
-    explicit: Option<PathBuf>,
-    isolated: bool,
-}
-
-impl Configs {
-    fn new(explicit: Option<&Path>, isolated: bool) -> Result<Self, Box<YamlError>> {
-        let mut cache = ConfigCache::default();
-        let explicit = match explicit {
-            Some(path) => {
-                let config = Config::load(path)?;
-                let key = config.path.clone();
-                cache.insert(config);
-                Some(key)
-            }
-            None => None,
-        };
-        Ok(Configs {
-            cache,
-            explicit,
-            isolated,
-        })
-    }
-
-    fn for_file(&mut self, file: &Path) -> Result<Option<&Config>, Box<YamlError>> {
-        if self.isolated {
-            return Ok(None);
-        }
-        if let Some(path) = &self.explicit {
-            return Ok(self.cache.configs().find(|c| &c.path == path));
-        }
-        self.cache.for_file(file)
-    }
 }
 
 /// `gwlint annotate`: check one .docx and write a copy with the findings as Word comments.
@@ -78,7 +46,7 @@ pub(super) fn annotate(args: CheckArgs, input: &Path, output: &Path) -> i32 {
         Err(error) => return fail_yaml(*error),
     };
     let cli = cli_settings(&args);
-    let config = config.and_then(|p| configs.cache.configs().find(|c| c.path == p));
+    let config = config.and_then(|p| configs.get(&p));
     let mut rule_dirs = args.rule_dirs.clone();
     rule_dirs.extend(config.map(Config::rule_dirs).unwrap_or_default());
     let options = options_for(config, input, &cli);
@@ -134,25 +102,45 @@ pub(super) fn run(args: CheckArgs) -> i32 {
         Ok(configs) => configs,
         Err(error) => return fail_yaml(*error),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        match workspace::read_list(list) {
+            Ok(listed) => paths.extend(listed),
+            Err(error) => {
+                eprintln!("gwlint: {error}");
+                return EXIT_ERROR;
+            }
+        }
+    } else if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
     let read_stdin = paths.iter().any(|p| p == Path::new(STDIN));
     let on_disk: Vec<PathBuf> = paths
         .into_iter()
         .filter(|p| p != Path::new(STDIN))
         .collect();
-    let mut failed = false;
-    let (walked, walk_errors) = if on_disk.is_empty() {
+    let mut failures = Vec::new();
+    let (mut walked, walk_errors) = if on_disk.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        engine::collect_files(&on_disk)
+        workspace::collect_files(&on_disk)
     };
     for error in walk_errors {
         eprintln!("gwlint: {error}");
-        failed = true;
+        if let workspace::WalkError::Missing(path) = &error {
+            failures.push(Failure {
+                path: path.clone(),
+                message: error.to_string(),
+            });
+        } else {
+            failures.push(Failure {
+                path: PathBuf::new(),
+                message: error.to_string(),
+            });
+        }
+    }
+    if let Some(shard) = args.shard {
+        walked.retain(|path| shard.holds(path));
     }
     let stdin_name = args
         .stdin_filename
@@ -171,29 +159,25 @@ pub(super) fn run(args: CheckArgs) -> i32 {
         );
     }
 
-    // Each file's config; the folders they name for rule packs join the command line's.
-    let mut per_file: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    // Each file's config, found once; its options resolved once.
     let explicit_files: Vec<&PathBuf> = on_disk.iter().filter(|p| p.is_file()).collect();
-    for file in walked.iter().chain(read_stdin.then_some(&stdin_name)) {
-        match configs.for_file(file) {
-            Ok(Some(config)) => {
-                if config.is_excluded(file) && !explicit_files.contains(&file) {
-                    continue;
-                }
-                per_file.push((file.clone(), Some(config.path.clone())));
-            }
-            Ok(None) => per_file.push((file.clone(), None)),
+    let mut jobs: Vec<Job> = Vec::with_capacity(walked.len() + 1);
+    let stdin_job = read_stdin.then_some(&stdin_name);
+    for file in walked.iter().chain(stdin_job) {
+        let stdin = read_stdin && file == &stdin_name && !walked.contains(file);
+        let config = match configs.for_file(file) {
+            Ok(config) => config,
             Err(error) => return fail_yaml(*error),
+        };
+        if config.is_some_and(|c| c.is_excluded(file)) && !explicit_files.contains(&file) {
+            continue;
         }
+        let mut job = Job::new(file.clone(), config, &cli);
+        job.stdin = stdin;
+        jobs.push(job);
     }
-    let mut rule_dirs = args.rule_dirs.clone();
-    for config in configs.cache.configs() {
-        for dir in config.rule_dirs() {
-            if !rule_dirs.contains(&dir) {
-                rule_dirs.push(dir);
-            }
-        }
-    }
+    jobs.sort_by(|a, b| a.path.cmp(&b.path));
+    let rule_dirs = configs.rule_dirs(&args.rule_dirs);
     with_rules(&rule_dirs, |rules| {
         for config in configs.cache.configs() {
             if let Err(error) = config.validate(rules) {
@@ -216,91 +200,495 @@ pub(super) fn run(args: CheckArgs) -> i32 {
             );
             return EXIT_ERROR;
         }
-        let options_of = |file: &Path, config: &Option<PathBuf>| -> Options {
-            let config = config
-                .as_ref()
-                .and_then(|p| configs.cache.configs().find(|c| &c.path == p));
-            options_for(config, file, &cli)
-        };
-        let mut jobs = Vec::new();
-        let mut stdin_options = None;
-        for (file, config) in &per_file {
-            if read_stdin && file == &stdin_name && !walked.contains(file) {
-                stdin_options = Some(options_of(file, config));
-            } else {
-                jobs.push((file.clone(), options_of(file, config)));
-            }
-        }
-        let mut results = engine::check_files(rules, &jobs);
-        let mut stdin_result = None;
-        if let Some(options) = &stdin_options {
-            match read_stdin_source(&stdin_name)
-                .and_then(|s| check_source(rules, options, s).map_err(|e| e.to_string()))
-            {
-                Ok(result) => stdin_result = Some(result),
-                Err(message) => {
-                    eprintln!("gwlint: {message}");
-                    failed = true;
-                }
-            }
-        }
-        let mut files = Vec::new();
-        for result in results.drain(..) {
-            match result {
-                Ok(file) => files.push(file),
-                Err(error) => {
-                    eprintln!("gwlint: {error}");
-                    failed = true;
-                }
-            }
-        }
-        let options_by_path: BTreeMap<PathBuf, Options> = jobs.into_iter().collect();
-        let mut outcome = Outcome {
-            failed,
-            ..Outcome::default()
-        };
-        if args.fix || args.diff {
-            let min = if args.unsafe_fixes {
-                Applicability::Suggest
-            } else {
-                Applicability::Safe
-            };
-            let options = |path: &Path| {
-                options_by_path
-                    .get(path)
-                    .or(stdin_options.as_ref())
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            files = fix_all(rules, files, &options, min, &args, &mut outcome);
-            if let Some(result) = stdin_result.take() {
-                stdin_result = Some(fix_stdin(
-                    rules,
-                    result,
-                    &options(&stdin_name),
-                    min,
-                    &args,
-                    &mut outcome,
-                ));
-            }
-        }
-        files.extend(stdin_result);
-        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        finish(rules, files, &args, outcome)
+        Run::new(rules, &args).map_or(EXIT_ERROR, |run| run.stream(&jobs, failures))
     })
 }
 
-#[derive(Default)]
-struct Outcome {
-    failed: bool,
+/// Where an output goes.
+enum Sink {
+    Stdout,
+    Stderr,
+    File(PathBuf, std::io::BufWriter<std::fs::File>),
+}
+
+/// One report of the run: a format's emitter and where it writes.
+struct Output<'r> {
+    emitter: Box<dyn Emitter + 'r>,
+    sink: Sink,
+}
+
+/// What checking one file gave, ready to be reported.
+enum Checked {
+    File(Box<Done>),
+    Failed(Failure),
+}
+
+struct Done {
+    result: FileResult,
+    index: LineIndex,
+    /// Fixes applied (or, with `--diff`, that would be).
     fixed: usize,
-    /// Files `--diff` would change.
-    would_change: usize,
-    /// Text for the end of the report (fix and baseline summaries).
+    /// `--diff`: the file's diff.
+    diff: Option<String>,
+    /// `--fix` on stdin: the fixed bytes, which go to stdout.
+    fixed_stdin: Option<Vec<u8>>,
+    /// Findings the baseline held.
+    suppressed: usize,
     notes: Vec<String>,
 }
 
+/// Counters of the whole run, for the notes and the exit code.
+#[derive(Default)]
+struct Tally {
+    failed: bool,
+    fixed: usize,
+    would_change: usize,
+    suppressed: usize,
+    remaining: usize,
+    fails: bool,
+    notes: Vec<String>,
+}
+
+/// A run: what each file goes through (on any thread), and the outputs (on the calling one).
+struct Run<'a> {
+    checker: Checker<'a>,
+    reports: Reports<'a>,
+}
+
+/// Checking, fixing and filtering one file.
+struct Checker<'a> {
+    rules: &'a RuleSet,
+    args: &'a CheckArgs,
+    baseline: Option<Baseline>,
+    min: Option<Applicability>,
+}
+
+/// The outputs and what is recorded of every file.
+struct Reports<'a> {
+    args: &'a CheckArgs,
+    outputs: Vec<Output<'a>>,
+    recording: Option<Baseline>,
+}
+
+impl<'a> Run<'a> {
+    fn new(rules: &'a RuleSet, args: &'a CheckArgs) -> Option<Self> {
+        let baseline = match &args.baseline {
+            Some(path) => match Baseline::load(path) {
+                Ok(baseline) => Some(baseline),
+                Err(message) => {
+                    eprintln!("gwlint: {message}");
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let recording = args.write_baseline.as_deref().map(Baseline::recording);
+        let min = (args.fix || args.diff).then_some(if args.unsafe_fixes {
+            Applicability::Suggest
+        } else {
+            Applicability::Safe
+        });
+        let mut outputs = Vec::new();
+        if recording.is_none() {
+            // With `--fix` on stdin, stdout carries the fixed text and the report moves to stderr.
+            let main_sink = match &args.output_file {
+                Some(path) => open(path)?,
+                None if args.fix && args.paths.iter().any(|p| p == Path::new(STDIN)) => {
+                    Sink::Stderr
+                }
+                None => Sink::Stdout,
+            };
+            let terminal = matches!(main_sink, Sink::Stdout);
+            outputs.push(Output {
+                emitter: emitter(rules, args, args.format, args.statistics, terminal)?,
+                sink: main_sink,
+            });
+            for (format, path) in &args.report_to {
+                outputs.push(Output {
+                    emitter: emitter(rules, args, *format, false, false)?,
+                    sink: open(path)?,
+                });
+            }
+        }
+        Some(Run {
+            checker: Checker {
+                rules,
+                args,
+                baseline,
+                min,
+            },
+            reports: Reports {
+                args,
+                outputs,
+                recording,
+            },
+        })
+    }
+
+    /// Checks every job, streaming the reports; returns the exit code.
+    fn stream(self, jobs: &[Job], failures: Vec<Failure>) -> i32 {
+        let Run {
+            checker,
+            mut reports,
+        } = self;
+        let mut stdout = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+        let mut tally = Tally::default();
+        let mut result = reports.each(&mut stdout, |emitter, out| emitter.begin(out));
+        for failure in &failures {
+            tally.failed = true;
+            result =
+                result.and_then(|()| reports.each(&mut stdout, |e, out| e.failure(failure, out)));
+        }
+        if let Err(error) = result {
+            return reports.write_failed(error, &tally);
+        }
+        let window = rayon::current_num_threads() * 8;
+        let mut error = None;
+        workspace::in_order(
+            jobs,
+            window,
+            |job| checker.check(job),
+            |checked| match reports.take(checked, &mut stdout, &mut tally) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    error = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        );
+        if let Some(error) = error {
+            return reports.write_failed(error, &tally);
+        }
+        checker.finish_notes(&mut tally);
+        let notes_on_stdout = !reports.args.quiet
+            && reports.args.format == Format::Human
+            && !reports.args.statistics
+            && matches!(reports.outputs.first().map(|o| &o.sink), Some(Sink::Stdout));
+        let mut result = reports.each(&mut stdout, |emitter, out| emitter.end(out));
+        if result.is_ok() && !reports.args.quiet {
+            if notes_on_stdout {
+                result = tally
+                    .notes
+                    .iter()
+                    .try_for_each(|note| writeln!(stdout, "{note}"));
+            } else {
+                for note in &tally.notes {
+                    eprintln!("{note}");
+                }
+            }
+        }
+        let result = result.and_then(|()| reports.flush(&mut stdout));
+        if let Err(error) = result {
+            return reports.write_failed(error, &tally);
+        }
+        if let Some(recording) = &reports.recording {
+            let path = reports.args.write_baseline.as_deref().expect("recording");
+            let count = recording.total();
+            return match std::fs::write(path, recording.to_json()) {
+                Ok(()) => {
+                    eprintln!("已把 {count} 个问题写入基线 {}", path.display());
+                    if tally.failed {
+                        EXIT_ERROR
+                    } else {
+                        EXIT_CLEAN
+                    }
+                }
+                Err(error) => {
+                    eprintln!("gwlint: 无法写入基线 {}：{error}", path.display());
+                    EXIT_ERROR
+                }
+            };
+        }
+        exit_code(reports.args, &tally)
+    }
+}
+
+impl Checker<'_> {
+    /// Reads, checks, fixes and filters one file (on a worker thread).
+    fn check(&self, job: &Job) -> Checked {
+        let result = if job.stdin {
+            read_stdin_source(&job.path).and_then(|source| {
+                check_source(self.rules, &job.options, source).map_err(|e| e.to_string())
+            })
+        } else {
+            job.check(self.rules).map_err(|e| e.to_string())
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(message) => {
+                return Checked::Failed(Failure {
+                    path: job.path.clone(),
+                    message,
+                })
+            }
+        };
+        let done = Done {
+            result,
+            index: LineIndex::new(""),
+            fixed: 0,
+            diff: None,
+            fixed_stdin: None,
+            suppressed: 0,
+            notes: Vec::new(),
+        };
+        let mut done = match self.min {
+            Some(min) => match self.fix(job, done, min) {
+                Ok(done) => done,
+                Err(failure) => return Checked::Failed(failure),
+            },
+            None => done,
+        };
+        if let Some(baseline) = &self.baseline {
+            done.suppressed = baseline.apply_file(&mut done.result);
+        }
+        done.index = LineIndex::new(&done.result.document.text);
+        Checked::File(Box::new(done))
+    }
+
+    /// `--fix` and `--diff` on one file.
+    fn fix(&self, job: &Job, mut done: Done, min: Applicability) -> Result<Done, Failure> {
+        let failure = |message: String| Failure {
+            path: job.path.clone(),
+            message,
+        };
+        let fixable = done
+            .result
+            .diagnostics
+            .iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= min));
+        if !fixable {
+            return Ok(done);
+        }
+        if done.result.source.encoding == crate::source::Encoding::Docx {
+            done.notes.push(format!(
+                "{}：不支持对 .docx 使用 --fix 或 --diff；可用 gwlint annotate 生成带批注的副本",
+                job.path.display()
+            ));
+            return Ok(done);
+        }
+        let fixed = fix_file(self.rules, &job.options, done.result, min)
+            .map_err(|e| failure(e.to_string()))?;
+        done.fixed = fixed.applied;
+        if let Some(reason) = fixed.stopped_early {
+            done.notes.push(format!("{}：{reason}", job.path.display()));
+        }
+        if self.args.diff {
+            if fixed.applied > 0 {
+                done.diff = Some(unified_diff(
+                    &job.path.display().to_string(),
+                    &fixed.original,
+                    &fixed.result.source.text,
+                ));
+            }
+            // --diff writes nothing: report the file as it is on disk.
+            let source = SourceFile {
+                text: fixed.original.clone(),
+                ..fixed.result.source.clone()
+            };
+            done.result = check_source(self.rules, &job.options, source)
+                .map_err(|e| failure(e.to_string()))?;
+            return Ok(done);
+        }
+        let bytes = fixed
+            .result
+            .source
+            .encoding
+            .encode(&fixed.result.source.text);
+        if job.stdin {
+            done.fixed_stdin = Some(bytes);
+        } else if fixed.applied > 0 {
+            write_file(&job.path, &bytes).map_err(|error| failure(error.to_string()))?;
+        }
+        done.result = fixed.result;
+        Ok(done)
+    }
+
+    fn finish_notes(&self, tally: &mut Tally) {
+        if let Some(baseline) = &self.baseline {
+            if tally.suppressed > 0 {
+                tally
+                    .notes
+                    .push(format!("基线中已有 {} 个问题，未再报告", tally.suppressed));
+            }
+            let stale = baseline.total().saturating_sub(tally.suppressed);
+            if stale > 0 {
+                tally.notes.push(format!(
+                    "基线中有 {stale} 个问题已不再出现（已修复或已改动），可用 --write-baseline 更新基线"
+                ));
+            }
+        }
+        if self.min.is_some() {
+            let fixable_word = if self.args.diff {
+                "可修复"
+            } else {
+                "已修复"
+            };
+            tally.notes.push(format!(
+                "{fixable_word} {} 处，剩余 {} 处",
+                tally.fixed, tally.remaining
+            ));
+        }
+    }
+}
+
+impl Reports<'_> {
+    /// Hands one file's outcome to every output (on the calling thread, in path order).
+    fn take(
+        &mut self,
+        checked: Checked,
+        stdout: &mut dyn Write,
+        tally: &mut Tally,
+    ) -> std::io::Result<()> {
+        let done = match checked {
+            Checked::Failed(failure) => {
+                eprintln!("gwlint: {}", failure.message);
+                tally.failed = true;
+                return self.each(stdout, |emitter, out| emitter.failure(&failure, out));
+            }
+            Checked::File(done) => done,
+        };
+        tally.fixed += done.fixed;
+        tally.suppressed += done.suppressed;
+        tally.notes.extend(done.notes.iter().cloned());
+        tally.remaining += done.result.diagnostics.len();
+        let deny = self.args.deny_warnings;
+        tally.fails |=
+            done.result.diagnostics.iter().any(|d| {
+                d.severity == Severity::Error || (deny && d.severity == Severity::Warning)
+            });
+        if let Some(recording) = &mut self.recording {
+            recording.record_file(&done.result);
+        }
+        if let Some(diff) = &done.diff {
+            tally.would_change += 1;
+            stdout.write_all(diff.as_bytes())?;
+        }
+        if let Some(bytes) = &done.fixed_stdin {
+            stdout.write_all(bytes)?;
+        }
+        let report = FileReport {
+            result: &done.result,
+            index: &done.index,
+        };
+        self.each(stdout, |emitter, out| emitter.file(&report, out))
+    }
+
+    /// Runs `step` on every output with its writer.
+    fn each(
+        &mut self,
+        stdout: &mut dyn Write,
+        mut step: impl FnMut(&mut dyn Emitter, &mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        for output in &mut self.outputs {
+            let result = match &mut output.sink {
+                Sink::Stdout => step(output.emitter.as_mut(), stdout),
+                Sink::Stderr => step(output.emitter.as_mut(), &mut std::io::stderr().lock()),
+                Sink::File(path, file) => step(output.emitter.as_mut(), file).map_err(|error| {
+                    std::io::Error::new(
+                        error.kind(),
+                        format!("无法写入 {}：{error}", path.display()),
+                    )
+                }),
+            };
+            result?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, stdout: &mut dyn Write) -> std::io::Result<()> {
+        stdout.flush()?;
+        for output in &mut self.outputs {
+            if let Sink::File(path, file) = &mut output.sink {
+                file.flush().map_err(|error| {
+                    std::io::Error::new(
+                        error.kind(),
+                        format!("无法写入 {}：{error}", path.display()),
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A report could not be written. A closed pipe on stdout (`gwlint check | head`) ends the
+    /// run quietly with the exit code the findings so far call for; anything else is an error.
+    fn write_failed(&mut self, error: std::io::Error, tally: &Tally) -> i32 {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            let tally = Tally {
+                failed: tally.failed,
+                fails: tally.fails,
+                would_change: tally.would_change,
+                ..Tally::default()
+            };
+            return exit_code(self.args, &tally);
+        }
+        eprintln!("gwlint: 无法写出结果：{error}");
+        EXIT_ERROR
+    }
+}
+
+fn open(path: &Path) -> Option<Sink> {
+    match std::fs::File::create(path) {
+        Ok(file) => Some(Sink::File(
+            path.to_path_buf(),
+            std::io::BufWriter::with_capacity(256 * 1024, file),
+        )),
+        Err(error) => {
+            eprintln!("gwlint: 无法写入 {}：{error}", path.display());
+            None
+        }
+    }
+}
+
+fn emitter<'r>(
+    rules: &'r RuleSet,
+    args: &CheckArgs,
+    format: Format,
+    statistics: bool,
+    terminal: bool,
+) -> Option<Box<dyn Emitter + 'r>> {
+    use report::statistics::{Shape, Statistics};
+    if statistics {
+        let shape = match format {
+            Format::Json => Shape::Json,
+            Format::JsonLines => Shape::JsonLines,
+            _ => Shape::Table,
+        };
+        return Some(Box::new(Statistics::new(shape)));
+    }
+    let spooled = |made: std::io::Result<Box<dyn Emitter + 'r>>| {
+        made.map_err(|error| eprintln!("gwlint: 无法创建临时文件：{error}"))
+            .ok()
+    };
+    Some(match format {
+        Format::Human => {
+            let color = terminal
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            Box::new(report::human::Human::new(&HumanOptions {
+                color,
+                width: 100,
+                quiet: args.quiet,
+            }))
+        }
+        Format::Json => Box::new(report::json::Json::default()),
+        Format::JsonLines => Box::new(report::json_lines::JsonLines::default()),
+        Format::Concise => Box::new(report::concise::Concise),
+        Format::Github => Box::new(report::github::Github),
+        Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),
+        Format::Rdjson => Box::new(report::rdjson::Rdjson::default()),
+        Format::Sarif => {
+            spooled(report::sarif::Sarif::new(rules).map(|e| Box::new(e) as Box<dyn Emitter>))?
+        }
+        Format::Junit => {
+            spooled(report::junit::Junit::new().map(|e| Box::new(e) as Box<dyn Emitter>))?
+        }
+        Format::Html => Box::new(report::html::Html::new(rules)),
+    })
+}
+
 fn read_stdin_source(name: &Path) -> Result<SourceFile, String> {
+    use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -308,304 +696,25 @@ fn read_stdin_source(name: &Path) -> Result<SourceFile, String> {
     SourceFile::from_bytes(name, &bytes).map_err(|e| e.to_string())
 }
 
-fn fix_all(
-    rules: &RuleSet,
-    files: Vec<FileResult>,
-    options: &dyn Fn(&Path) -> Options,
-    min: Applicability,
-    args: &CheckArgs,
-    outcome: &mut Outcome,
-) -> Vec<FileResult> {
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
-        let fixable = file
-            .diagnostics
-            .iter()
-            .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= min));
-        if fixable && file.source.encoding == crate::source::Encoding::Docx {
-            outcome.notes.push(format!(
-                "{}：不支持对 .docx 使用 --fix 或 --diff；可用 gwlint annotate 生成带批注的副本",
-                file.source.path.display()
-            ));
-            out.push(file);
-            continue;
-        }
-        if !fixable {
-            out.push(file);
-            continue;
-        }
-        let path = file.source.path.clone();
-        let fixed = match fix_file(rules, &options(&path), file, min) {
-            Ok(fixed) => fixed,
-            Err(error) => {
-                eprintln!("gwlint: {error}");
-                outcome.failed = true;
-                continue;
-            }
-        };
-        if let Some(reason) = fixed.stopped_early {
-            outcome.notes.push(format!("{}：{reason}", path.display()));
-        }
-        if fixed.applied > 0 {
-            if args.diff {
-                outcome.would_change += 1;
-                emit(&unified_diff(
-                    &path.display().to_string(),
-                    &fixed.original,
-                    &fixed.result.source.text,
-                ));
-                outcome.fixed += fixed.applied;
-                // --diff writes nothing: report the file as it is on disk.
-                out.push(recheck(rules, &options(&path), &fixed));
-                continue;
-            }
-            let bytes = fixed
-                .result
-                .source
-                .encoding
-                .encode(&fixed.result.source.text);
-            if let Err(error) = write_file(&path, &bytes) {
-                eprintln!("gwlint: {error}");
-                outcome.failed = true;
-            } else {
-                outcome.fixed += fixed.applied;
-            }
-        }
-        out.push(fixed.result);
-    }
-    out
-}
-
-/// The unfixed file's own result again (for `--diff`).
-fn recheck(rules: &RuleSet, options: &Options, fixed: &crate::fix::Fixed) -> FileResult {
-    let source = SourceFile {
-        text: fixed.original.clone(),
-        ..fixed.result.source.clone()
-    };
-    check_source(rules, options, source).expect("a file that was checked once checks again")
-}
-
-/// `--fix` on stdin writes the fixed text to stdout; the report goes to stderr.
-fn fix_stdin(
-    rules: &RuleSet,
-    result: FileResult,
-    options: &Options,
-    min: Applicability,
-    args: &CheckArgs,
-    outcome: &mut Outcome,
-) -> FileResult {
-    let fixed = match fix_file(rules, options, result, min) {
-        Ok(fixed) => fixed,
-        Err(error) => {
-            eprintln!("gwlint: {error}");
-            outcome.failed = true;
-            std::process::exit(EXIT_ERROR);
-        }
-    };
-    outcome.fixed += fixed.applied;
-    if let Some(reason) = fixed.stopped_early {
-        outcome
-            .notes
-            .push(format!("{}：{reason}", fixed.result.source.path.display()));
-    }
-    if args.diff {
-        if fixed.applied > 0 {
-            outcome.would_change += 1;
-            emit(&unified_diff(
-                &fixed.result.source.path.display().to_string(),
-                &fixed.original,
-                &fixed.result.source.text,
-            ));
-        }
-        return recheck(rules, options, &fixed);
-    }
-    let bytes = fixed
-        .result
-        .source
-        .encoding
-        .encode(&fixed.result.source.text);
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(&bytes);
-    fixed.result
-}
-
-fn finish(
-    rules: &RuleSet,
-    mut files: Vec<FileResult>,
-    args: &CheckArgs,
-    mut outcome: Outcome,
-) -> i32 {
-    if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::record(path, &files);
-        let count: usize = files.iter().map(|f| f.diagnostics.len()).sum();
-        return match std::fs::write(path, baseline.to_json()) {
-            Ok(()) => {
-                eprintln!("已把 {count} 个问题写入基线 {}", path.display());
-                if outcome.failed {
-                    EXIT_ERROR
-                } else {
-                    EXIT_CLEAN
-                }
-            }
-            Err(error) => {
-                eprintln!("gwlint: 无法写入基线 {}：{error}", path.display());
-                EXIT_ERROR
-            }
-        };
-    }
-    if let Some(path) = &args.baseline {
-        match Baseline::load(path) {
-            Ok(baseline) => {
-                let applied = baseline.apply(&mut files);
-                if applied.suppressed > 0 {
-                    outcome.notes.push(format!(
-                        "基线中已有 {} 个问题，未再报告",
-                        applied.suppressed
-                    ));
-                }
-                if applied.stale > 0 {
-                    outcome.notes.push(format!(
-                        "基线中有 {} 个问题已不再出现（已修复或已改动），可用 --write-baseline 更新基线",
-                        applied.stale
-                    ));
-                }
-            }
-            Err(message) => {
-                eprintln!("gwlint: {message}");
-                return EXIT_ERROR;
-            }
-        }
-    }
-    if args.fix || args.diff {
-        let remaining: usize = files.iter().map(|f| f.diagnostics.len()).sum();
-        let fixable_word = if args.diff { "可修复" } else { "已修复" };
-        outcome.notes.push(format!(
-            "{fixable_word} {} 处，剩余 {remaining} 处",
-            outcome.fixed
-        ));
-    }
-    // With `--fix` on stdin, stdout carries the fixed text and the report moves to stderr.
-    let report_to_stderr = args.fix && args.paths.iter().any(|p| p == Path::new(STDIN));
-    let output = if args.statistics {
-        statistics(&files)
-    } else {
-        render(
-            args.format,
-            &files,
-            rules,
-            args.quiet,
-            args.output_file.is_none(),
-        )
-    };
-    let output = if args.quiet || args.format != Format::Human {
-        output
-    } else {
-        let mut output = output;
-        for note in &outcome.notes {
-            output.push_str(note);
-            output.push('\n');
-        }
-        output
-    };
-    if args.format != Format::Human && !args.quiet {
-        for note in &outcome.notes {
-            eprintln!("{note}");
-        }
-    }
-    if let Some(path) = &args.output_file {
-        if let Err(error) = std::fs::write(path, &output) {
-            eprintln!("gwlint: 无法写入 {}：{error}", path.display());
-            return EXIT_ERROR;
-        }
-    } else if report_to_stderr {
-        eprint!("{output}");
-    } else {
-        emit(&output);
-    }
-    exit_code(&files, args, &outcome)
-}
-
-fn exit_code(files: &[FileResult], args: &CheckArgs, outcome: &Outcome) -> i32 {
-    if outcome.failed {
+fn exit_code(args: &CheckArgs, tally: &Tally) -> i32 {
+    if tally.failed {
         return EXIT_ERROR;
     }
     if args.exit_zero {
         return EXIT_CLEAN;
     }
     if args.diff {
-        return if outcome.would_change > 0 {
+        return if tally.would_change > 0 {
             EXIT_FINDINGS
         } else {
             EXIT_CLEAN
         };
     }
-    let fails =
-        |s: Severity| s == Severity::Error || (args.deny_warnings && s == Severity::Warning);
-    if files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| fails(d.severity))
-    {
+    if tally.fails {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
-}
-
-fn render(
-    format: Format,
-    files: &[FileResult],
-    rules: &RuleSet,
-    quiet: bool,
-    terminal: bool,
-) -> String {
-    match format {
-        Format::Human => {
-            let color = terminal
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            report::human::render(
-                files,
-                &HumanOptions {
-                    color,
-                    width: 100,
-                    quiet,
-                },
-            )
-        }
-        Format::Json => report::json::render(files),
-        Format::Concise => report::concise::render(files, rules),
-        Format::Sarif => report::sarif::render(files, rules),
-        Format::Github => report::github::render(files, rules),
-        Format::Junit => report::junit::render(files, rules),
-        Format::Html => report::html::render(files, rules),
-    }
-}
-
-/// `--statistics`: a count per rule, most frequent first.
-fn statistics(files: &[FileResult]) -> String {
-    let mut counts: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
-    for d in files.iter().flat_map(|f| &f.diagnostics) {
-        let entry = counts.entry(d.rule).or_insert((0, 0, d.severity));
-        entry.0 += 1;
-        entry.1 += usize::from(d.fix.is_some());
-    }
-    let mut rows: Vec<_> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-    let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (id, (count, fixable, severity)) in rows {
-        let fixable = if fixable > 0 {
-            format!("  [{fixable} 处附修复]")
-        } else {
-            String::new()
-        };
-        out.push_str(&format!(
-            "{count:>6}  {id:<width$}  {}{fixable}\n",
-            severity.label_zh()
-        ));
-    }
-    out
 }
 
 /// `gwlint config` and `check --show-settings`: the settings that apply to one file.

@@ -1,27 +1,38 @@
 //! `--format concise`: `path:line:col: RULE message`, one line per diagnostic (ruff's concise
 //! format), for grep and for editors' quickfix lists. Files and diagnostics come in the order
-//! given (the engine's: path, position, rule id); columns count characters.
+//! given (the engine's: path, position, rule id); columns count characters. Text from the
+//! documents is shown with its control characters made visible.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
+use super::{visible, Emitter, FileReport};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
-pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    let mut out = String::new();
-    for at in super::located(files) {
-        let d = at.diagnostic;
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {} {}",
-            at.path,
-            at.start.line,
-            at.start.column,
-            d.rule,
-            one_line(&d.message)
-        );
+#[derive(Default)]
+pub struct Concise;
+
+impl Emitter for Concise {
+    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        let path = file.slash_path();
+        let path = visible(&path);
+        for at in super::located(file) {
+            let d = at.diagnostic;
+            writeln!(
+                out,
+                "{path}:{}:{}: {} {}",
+                at.start.line,
+                at.start.column,
+                d.rule,
+                visible(&one_line(&d.message))
+            )?;
+        }
+        Ok(())
     }
-    out
+}
+
+pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
+    super::render(&mut Concise, files)
 }
 
 /// A message on one line, whatever line breaks it holds.

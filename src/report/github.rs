@@ -9,36 +9,59 @@
 //! and the end column is the one after the flagged text, as in the JSON report. The message is
 //! followed, on a second annotation line, by the diagnostic's help. Escaping follows the
 //! runner's own rules: in the message `%`, CR and LF; in property values also `:` and `,`.
+//! A file that could not be checked is an `::error` on the file.
 
+use std::io::{self, Write};
+
+use super::{visible, Emitter, Failure, FileReport};
 use crate::diagnostic::Severity;
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
-pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    let mut out = String::new();
-    for at in super::located(files) {
-        let (d, path, start, end) = (at.diagnostic, &at.path, at.start, at.end);
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let message = match &d.help {
-            Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
-            _ => d.message.clone(),
-        };
-        out.push_str(&format!(
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(path),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
-            escape_property(d.rule),
-            escape_data(&message),
-        ));
+#[derive(Default)]
+pub struct Github;
+
+impl Emitter for Github {
+    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        let path = visible(&escape_property(&file.slash_path())).into_owned();
+        for at in super::located(file) {
+            let (d, start, end) = (at.diagnostic, at.start, at.end);
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let message = match &d.help {
+                Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
+                _ => d.message.clone(),
+            };
+            writeln!(
+                out,
+                "::{command} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                escape_property(d.rule),
+                visible(&escape_data(&message)),
+            )?;
+        }
+        Ok(())
     }
-    out
+
+    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
+        let path = failure.path.to_string_lossy().replace('\\', "/");
+        writeln!(
+            out,
+            "::error file={},title=gwlint::{}",
+            visible(&escape_property(&path)),
+            visible(&escape_data(&failure.message))
+        )
+    }
+}
+
+pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
+    super::render(&mut Github, files)
 }
 
 /// The escaping the Actions runner undoes in a command's message.

@@ -27,6 +27,37 @@ const SCRIPT: &str = include_str!("html/app.js");
 /// How much of a flagged text or of a fix's original text the blob carries.
 const SNIPPET_CHARS: usize = 120;
 
+/// The page shows a summary and an index before the documents, and reviewers open it one
+/// document set at a time: it is the one format that holds its files until the end.
+pub struct Html<'r> {
+    rules: &'r RuleSet,
+    files: Vec<FileResult>,
+}
+
+impl<'r> Html<'r> {
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Html {
+            rules,
+            files: Vec::new(),
+        }
+    }
+}
+
+impl super::Emitter for Html<'_> {
+    fn file(
+        &mut self,
+        file: &super::FileReport,
+        _out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        self.files.push(file.result.clone());
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(&self.files, self.rules).as_bytes())
+    }
+}
+
 pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
     let size: usize = files.iter().map(|f| f.document.text.len()).sum();
     let count: usize = files.iter().map(|f| f.diagnostics.len()).sum();

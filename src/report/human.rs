@@ -10,7 +10,9 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::Summary;
+use std::io::{self, Write};
+
+use super::{visible, Emitter, FileReport, Summary};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::engine::FileResult;
 use crate::source::LineIndex;
@@ -28,63 +30,66 @@ pub struct HumanOptions {
     pub quiet: bool,
 }
 
+/// The human report: each file's reports as it comes, per-rule counts and a summary at the end.
+pub struct Human {
+    handler: GraphicalReportHandler,
+    quiet: bool,
+    summary: Summary,
+    /// Per rule: severity, count, how many have a fix.
+    per_rule: BTreeMap<&'static str, (Severity, usize, usize)>,
+}
+
+impl Human {
+    pub fn new(options: &HumanOptions) -> Self {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(options.width)
+                .with_context_lines(0),
+            quiet: options.quiet,
+            summary: Summary::default(),
+            per_rule: BTreeMap::new(),
+        }
+    }
+}
+
+impl Emitter for Human {
+    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        self.summary.add(file.diagnostics());
+        for d in file.diagnostics() {
+            let entry = self.per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
+            entry.1 += 1;
+            entry.2 += usize::from(d.fix.is_some());
+        }
+        out.write_all(render_file(&self.handler, file).as_bytes())
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        out.write_all(summary(&self.summary, &self.per_rule).as_bytes())
+    }
+}
+
 pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
-    let mut out = String::new();
-    pieces(files, options, |piece| {
-        out.push_str(piece);
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|never| match never {});
-    out
-}
-
-/// The same report as `render`, written to `out` as it is made: memory holds one batch of
-/// files' reports, not the whole output.
-pub fn write(
-    files: &[FileResult],
-    options: &HumanOptions,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    pieces(files, options, |piece| out.write_all(piece.as_bytes()))
-}
-
-/// The report piece by piece, in order; the files are rendered on all cores.
-fn pieces<E>(
-    files: &[FileResult],
-    options: &HumanOptions,
-    mut emit: impl FnMut(&str) -> Result<(), E>,
-) -> Result<(), E> {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_context_lines(0);
-    super::render_in_order(files, |file| render_file(&handler, file), &mut emit)?;
-    if options.quiet {
-        return Ok(());
-    }
-    let mut per_rule: BTreeMap<&'static str, (Severity, usize, usize)> = BTreeMap::new();
-    for d in files.iter().flat_map(|f| &f.diagnostics) {
-        let entry = per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
-        entry.1 += 1;
-        entry.2 += usize::from(d.fix.is_some());
-    }
-    emit(&summary(files, &per_rule))
+    super::render(&mut Human::new(options), files)
 }
 
 /// Every report of one file.
-fn render_file(handler: &GraphicalReportHandler, file: &FileResult) -> String {
+fn render_file(handler: &GraphicalReportHandler, file: &FileReport) -> String {
     let mut out = String::new();
-    let text = &file.document.text;
-    let index = LineIndex::new(text);
-    let name = file.source.path.display().to_string();
-    for group in groups(text, &index, &file.diagnostics) {
-        let report = GroupReport::new(&name, text, &index, &group);
+    let text = file.text();
+    let index = file.index;
+    let name = visible(&file.path().display().to_string()).into_owned();
+    for group in groups(text, index, file.diagnostics()) {
+        let report = GroupReport::new(&name, text, index, &group);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{name}: {}\n", group[0].message));
+            out.push_str(&format!("{name}: {}\n", report.message));
         }
         out.push('\n');
     }
@@ -92,10 +97,9 @@ fn render_file(handler: &GraphicalReportHandler, file: &FileResult) -> String {
 }
 
 fn summary(
-    files: &[FileResult],
+    totals: &Summary,
     per_rule: &BTreeMap<&'static str, (Severity, usize, usize)>,
 ) -> String {
-    let totals = Summary::of(files);
     let mut out = String::new();
     if !per_rule.is_empty() {
         let width = per_rule.keys().map(|id| id.len()).max().unwrap_or(0);
@@ -194,7 +198,7 @@ impl<'a> GroupReport<'a> {
                         .map_or(0, char::len_utf8);
                     span = Span::new(span.start - back, span.start);
                 }
-                (span, label(d, text))
+                (span, visible(&label(d, text)).into_owned())
             })
             .collect();
         // The snippet keeps a little context around each label and elides the rest of a long
@@ -220,7 +224,7 @@ impl<'a> GroupReport<'a> {
                 snippet.push('…');
             }
             placed.push((start, snippet.len()));
-            snippet.push_str(&text[start..end]);
+            snippet.push_str(&visible(&text[start..end]));
         }
         if pieces.last().is_some_and(|&(_, end)| end < line_end) {
             snippet.push('…');
@@ -236,19 +240,22 @@ impl<'a> GroupReport<'a> {
                     .rev()
                     .find(|(start, _)| *start <= span.start)
                     .expect("every label lies in a piece");
-                (at + span.start - piece_start, span.len(), label)
+                // Offsets into the snippet, where control characters take their symbols' room.
+                let before = visible(&text[piece_start..span.start]).len();
+                let len = visible(span.text(text)).len();
+                (at + before, len, label)
             })
             .collect();
         let message = if group.len() > 1 {
-            format!("{}（本行共 {} 处）", first.message, group.len())
+            format!("{}（本行共 {} 处）", visible(&first.message), group.len())
         } else {
-            first.message.clone()
+            visible(&first.message).into_owned()
         };
         GroupReport {
             message,
             rule: first.rule,
             severity: first.severity,
-            help: first.help.clone(),
+            help: first.help.as_deref().map(|h| visible(h).into_owned()),
             labels,
             window: Window {
                 name,

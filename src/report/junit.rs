@@ -1,70 +1,118 @@
 //! `--format junit`: JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure).
 //! One `<testsuite>` per file, one failing `<testcase>` per diagnostic; a file without findings
-//! gets one passing test case, so that clean files show up as checked.
+//! gets one passing test case, so that clean files show up as checked; a file that could not be
+//! checked gets a test case with an `<error>`, so the report agrees with the exit code.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
+use super::{Emitter, Failure, FileReport, Spool};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
-use crate::source::LineIndex;
+
+/// The JUnit report. The totals open the document, so the suites are spooled until the end.
+pub struct Junit {
+    spool: Spool,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl Junit {
+    pub fn new() -> io::Result<Self> {
+        Ok(Junit {
+            spool: Spool::new()?,
+            tests: 0,
+            failures: 0,
+            errors: 0,
+        })
+    }
+}
+
+impl Emitter for Junit {
+    fn file(&mut self, file: &FileReport, _out: &mut dyn Write) -> io::Result<()> {
+        let count = file.diagnostics().len();
+        self.tests += count.max(1);
+        self.failures += count;
+        self.spool.writer().write_all(suite(file).as_bytes())
+    }
+
+    fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
+        self.tests += 1;
+        self.errors += 1;
+        let path = escape_attr(&failure.path.to_string_lossy().replace('\\', "/"));
+        let message = escape_attr(&failure.message);
+        write!(
+            self.spool.writer(),
+            "  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase name=\"gwlint\" classname=\"{path}\">\n      <error message=\"{message}\" type=\"gwlint/file\">{}</error>\n    </testcase>\n  </testsuite>\n",
+            escape_text(&failure.message)
+        )
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+        writeln!(
+            out,
+            "<testsuites name=\"gwlint\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            self.tests, self.failures, self.errors
+        )?;
+        self.spool.copy_to(out)?;
+        out.write_all(b"</testsuites>\n")
+    }
+}
 
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    let tests: usize = files.iter().map(|f| f.diagnostics.len().max(1)).sum();
-    let failures: usize = files.iter().map(|f| f.diagnostics.len()).sum();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    super::render(&mut Junit::new().expect("a temporary file"), files)
+}
+
+/// One file's `<testsuite>`.
+fn suite(file: &FileReport) -> String {
+    let mut out = String::new();
+    let text = file.text();
+    let path = file.slash_path();
+    let path_attr = escape_attr(&path);
+    let count = file.diagnostics().len();
     let _ = writeln!(
         out,
-        "<testsuites name=\"gwlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+        "  <testsuite name=\"{path_attr}\" tests=\"{}\" failures=\"{count}\" errors=\"0\" skipped=\"0\">",
+        count.max(1)
     );
-    for file in files {
-        let text = file.document.text.as_str();
-        let index = LineIndex::new(text);
-        let path = file.source.path.to_string_lossy().replace('\\', "/");
-        let path_attr = escape_attr(&path);
-        let count = file.diagnostics.len();
+    if count == 0 {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{path_attr}\" tests=\"{}\" failures=\"{count}\" errors=\"0\" skipped=\"0\">",
-            count.max(1)
+            "    <testcase name=\"gwlint\" classname=\"{path_attr}\"/>"
         );
-        if file.diagnostics.is_empty() {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"gwlint\" classname=\"{path_attr}\"/>"
-            );
-        }
-        for d in &file.diagnostics {
-            let start = index.line_col(text, d.span.start);
-            let mut body = format!(
-                "{path}:{}:{}: {} [{}] {}",
-                start.line, start.column, d.rule, d.severity, d.message
-            );
-            let flagged = d.span.text(text);
-            if !flagged.is_empty() {
-                let _ = write!(body, "\n原文：{flagged}");
-            }
-            if let Some(help) = d.help.as_deref().filter(|h| !h.is_empty()) {
-                let _ = write!(body, "\n建议：{help}");
-            }
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{} {}:{}\" classname=\"{path_attr}\">",
-                escape_attr(d.rule),
-                start.line,
-                start.column
-            );
-            let _ = writeln!(
-                out,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape_attr(&d.message),
-                escape_attr(d.rule),
-                escape_text(&body)
-            );
-            out.push_str("    </testcase>\n");
-        }
-        out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
+    for d in file.diagnostics() {
+        let start = file.line_col(d.span.start);
+        let mut body = format!(
+            "{path}:{}:{}: {} [{}] {}",
+            start.line, start.column, d.rule, d.severity, d.message
+        );
+        let flagged = d.span.text(text);
+        if !flagged.is_empty() {
+            let _ = write!(body, "\n原文：{flagged}");
+        }
+        if let Some(help) = d.help.as_deref().filter(|h| !h.is_empty()) {
+            let _ = write!(body, "\n建议：{help}");
+        }
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"{} {}:{}\" classname=\"{path_attr}\">",
+            escape_attr(d.rule),
+            start.line,
+            start.column
+        );
+        let _ = writeln!(
+            out,
+            "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+            escape_attr(&d.message),
+            escape_attr(d.rule),
+            escape_text(&body)
+        );
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n");
     out
 }
 

@@ -6,10 +6,13 @@
 //! Byte offsets are given only where they index the file on disk (UTF-8, with or without BOM);
 //! SARIF fixes are given only for files `--fix` could write (not for .docx text).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::Serialize;
+
+use super::{json, Emitter, Failure, FileReport, Spool};
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
 use crate::engine::FileResult;
@@ -20,23 +23,6 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SARIF_VERSION: &str = "2.1.0";
 /// The key under which results carry gwlint's content fingerprint.
 pub const FINGERPRINT_KEY: &str = "gwlint/v1";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool,
-    column_kind: &'static str,
-    artifacts: Vec<Artifact>,
-    results: Vec<SarifResult<'a>>,
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -184,53 +170,107 @@ struct Replacement<'a> {
     inserted_content: Snippet<'a>,
 }
 
-pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
-    // Rules with at least one result, sorted by id; `ruleIndex` points into this list.
-    let ids: BTreeSet<&str> = files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .map(|d| d.rule)
-        .collect();
-    let index_of: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let descriptors = ids
-        .iter()
-        .map(|id| descriptor(id, rules.get(id).map(|r| &r.meta), files))
-        .collect();
+/// A file that could not be checked, as a notification of the run's invocation.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
 
-    let artifacts: Vec<Artifact> = files
-        .iter()
-        .enumerate()
-        .map(|(index, file)| Artifact {
-            location: ArtifactLocation {
-                uri: artifact_uri(&file.source.path),
-                index,
-            },
-            mime_type: mime_type(&file.source),
-            encoding: charset(file.source.encoding),
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text,
+    locations: [NotificationLocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation<'a> {
+    physical_location: NotificationPlace<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPlace<'a> {
+    artifact_location: UriOnly<'a>,
+}
+
+#[derive(Serialize)]
+struct UriOnly<'a> {
+    uri: &'a str,
+}
+
+/// The SARIF log. The run's rule metadata and artifacts come before its results, so results
+/// are spooled and the log is written at the end; rules are numbered in the order they first
+/// report, and the log describes exactly those.
+pub struct Sarif<'r> {
+    rules: &'r RuleSet,
+    spool: Spool,
+    results: usize,
+    artifacts: Vec<Artifact>,
+    /// Rule ids in the order they first reported, with the severity of that first finding.
+    seen: Vec<(&'static str, Severity)>,
+    index_of: BTreeMap<&'static str, usize>,
+    failures: Vec<(String, String)>,
+}
+
+impl<'r> Sarif<'r> {
+    pub fn new(rules: &'r RuleSet) -> io::Result<Self> {
+        Ok(Sarif {
+            rules,
+            spool: Spool::new()?,
+            results: 0,
+            artifacts: Vec::new(),
+            seen: Vec::new(),
+            index_of: BTreeMap::new(),
+            failures: Vec::new(),
         })
-        .collect();
+    }
 
-    let mut results = Vec::new();
-    for (file, artifact) in files.iter().zip(&artifacts) {
-        let text = file.document.text.as_str();
-        let index = LineIndex::new(text);
+    fn rule_index(&mut self, d: &Diagnostic) -> usize {
+        if let Some(index) = self.index_of.get(d.rule) {
+            return *index;
+        }
+        self.seen.push((d.rule, d.severity));
+        self.index_of.insert(d.rule, self.seen.len() - 1);
+        self.seen.len() - 1
+    }
+}
+
+/// Indentation of a result in the log: `runs[0].results[i]` is four levels deep.
+const RESULT_DEPTH: usize = 4;
+
+impl Emitter for Sarif<'_> {
+    fn file(&mut self, file: &FileReport, _out: &mut dyn Write) -> io::Result<()> {
+        let source = &file.result.source;
+        let location = ArtifactLocation {
+            uri: artifact_uri(&source.path),
+            index: self.artifacts.len(),
+        };
+        self.artifacts.push(Artifact {
+            location: location.clone(),
+            mime_type: mime_type(source),
+            encoding: charset(source.encoding),
+        });
+        let text = file.text();
         let positions = Positions {
             text,
-            index: &index,
-            byte_base: byte_base(file.source.encoding),
+            index: file.index,
+            byte_base: byte_base(source.encoding),
         };
         let mut occurrences: BTreeMap<(&str, String), usize> = BTreeMap::new();
-        for d in &file.diagnostics {
+        for d in file.diagnostics() {
             let content = crate::baseline::fingerprint(text, d);
             let occurrence = occurrences.entry((d.rule, content.clone())).or_insert(0);
             *occurrence += 1;
-            let location = &artifact.location;
-            results.push(SarifResult {
+            let result = SarifResult {
                 rule_id: d.rule,
-                rule_index: index_of[d.rule],
+                rule_index: self.rule_index(d),
                 level: level(d.severity),
                 message: Text {
-                    text: message(d, rules),
+                    text: message(d, self.rules),
                 },
                 locations: [Location {
                     physical_location: PhysicalLocation {
@@ -243,36 +283,84 @@ pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
                     format!("{content}:{occurrence}"),
                 )]),
                 fixes: match &d.fix {
-                    Some(fix) if file.source.encoding != Encoding::Docx => {
-                        vec![sarif_fix(&positions, location, d, fix)]
+                    Some(fix) if source.encoding != Encoding::Docx => {
+                        vec![sarif_fix(&positions, &location, d, fix)]
                     }
                     _ => Vec::new(),
                 },
-            });
+            };
+            let spool = self.spool.writer();
+            spool.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+            spool.write_all(&b"  ".repeat(RESULT_DEPTH))?;
+            json::pretty_at(&mut *spool, &result, RESULT_DEPTH)?;
+            self.results += 1;
         }
+        Ok(())
     }
 
-    let log = Log {
-        schema: SCHEMA,
-        version: SARIF_VERSION,
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "gwlint",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: information_uri(),
-                    rules: descriptors,
-                },
+    fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
+        self.failures
+            .push((artifact_uri(&failure.path), failure.message.clone()));
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let descriptors: Vec<Descriptor> = self
+            .seen
+            .iter()
+            .map(|(id, severity)| descriptor(id, self.rules.get(id).map(|r| &r.meta), *severity))
+            .collect();
+        let tool = Tool {
+            driver: Driver {
+                name: "gwlint",
+                version: env!("CARGO_PKG_VERSION"),
+                semantic_version: env!("CARGO_PKG_VERSION"),
+                information_uri: information_uri(),
+                rules: descriptors,
             },
-            column_kind: "unicodeCodePoints",
-            artifacts,
-            results,
-        }],
-    };
-    let mut out = serde_json::to_string_pretty(&log).expect("SARIF report");
-    out.push('\n');
-    out
+        };
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"{SARIF_VERSION}\",\n  \"runs\": [\n    {{\n      \"tool\": "
+        )?;
+        json::pretty_at(&mut *out, &tool, 3)?;
+        out.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"artifacts\": ")?;
+        json::pretty_at(&mut *out, &self.artifacts, 3)?;
+        out.write_all(b",\n      \"results\": [")?;
+        self.spool.copy_to(out)?;
+        out.write_all(if self.results == 0 {
+            b"]"
+        } else {
+            b"\n      ]"
+        })?;
+        if !self.failures.is_empty() {
+            let invocations = [Invocation {
+                execution_successful: false,
+                tool_execution_notifications: self
+                    .failures
+                    .iter()
+                    .map(|(uri, message)| Notification {
+                        level: "error",
+                        message: Text {
+                            text: message.clone(),
+                        },
+                        locations: [NotificationLocation {
+                            physical_location: NotificationPlace {
+                                artifact_location: UriOnly { uri },
+                            },
+                        }],
+                    })
+                    .collect(),
+            }];
+            out.write_all(b",\n      \"invocations\": ")?;
+            json::pretty_at(&mut *out, &invocations, 3)?;
+        }
+        out.write_all(b"\n    }\n  ]\n}\n")
+    }
+}
+
+pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
+    super::render(&mut Sarif::new(rules).expect("a temporary file"), files)
 }
 
 /// The project's home page, when Cargo.toml names one (SARIF wants an absolute URI or nothing).
@@ -398,15 +486,11 @@ fn visible(text: &str) -> String {
     text.replace("\r\n", "↵").replace(['\n', '\r'], "↵")
 }
 
-fn descriptor(id: &str, meta: Option<&RuleMeta>, files: &[FileResult]) -> Descriptor {
+/// `severity` is that of the rule's first finding, for a rule from outside the packs.
+fn descriptor(id: &str, meta: Option<&RuleMeta>, severity: Severity) -> Descriptor {
     let Some(meta) = meta else {
         // A diagnostic from outside the rule packs (e.g. a suppression comment): what the
         // results themselves say.
-        let severity = files
-            .iter()
-            .flat_map(|f| &f.diagnostics)
-            .find(|d| d.rule == id)
-            .map_or(Severity::Warning, |d| d.severity);
         return Descriptor {
             id: id.to_string(),
             name: pascal_case(id),

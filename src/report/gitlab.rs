@@ -1,0 +1,117 @@
+//! `--format gitlab`: GitLab Code Quality (a JSON array of issues, what GitLab shows in a merge
+//! request's widget). Each issue carries `description`, `check_name` (the rule id),
+//! `fingerprint`, `severity` (`major` for errors, `minor` for warnings, `info`),
+//! `location.path` and `location.lines.begin`/`end`.
+//!
+//! The fingerprint is made of content, not positions: the path, the rule, the flagged text with
+//! its context on the line (the baseline's fingerprint) and which occurrence of that it is in
+//! the file. An edit elsewhere in a document keeps its issues' fingerprints, so GitLab tells
+//! new issues from old ones; two identical findings in one file still differ. A file that
+//! could not be checked is a `blocker` issue on line 1.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Emitter, Failure, FileReport};
+use crate::diagnostic::Severity;
+
+#[derive(Default)]
+pub struct Gitlab {
+    issues: usize,
+}
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: &'a str,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: IssueLocation,
+}
+
+#[derive(Serialize)]
+struct IssueLocation {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+fn severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info => "info",
+    }
+}
+
+impl Gitlab {
+    fn issue(&mut self, issue: &Issue, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.issues == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut *out, issue)?;
+        self.issues += 1;
+        Ok(())
+    }
+}
+
+impl Emitter for Gitlab {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"[")
+    }
+
+    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        let path = super::repo_path(file.path());
+        let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
+        for at in super::located(file) {
+            let d = at.diagnostic;
+            let content = crate::baseline::fingerprint(file.text(), d);
+            let occurrence = occurrences.entry((d.rule, content.clone())).or_insert(0);
+            *occurrence += 1;
+            let issue = Issue {
+                description: &d.message,
+                check_name: d.rule,
+                fingerprint: crate::baseline::fnv1a(&[
+                    &path,
+                    d.rule,
+                    &content,
+                    &occurrence.to_string(),
+                ]),
+                severity: severity(d.severity),
+                location: IssueLocation {
+                    path: path.clone(),
+                    lines: Lines {
+                        begin: at.start.line,
+                        end: at.end.line,
+                    },
+                },
+            };
+            self.issue(&issue, out)?;
+        }
+        Ok(())
+    }
+
+    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
+        let path = super::repo_path(&failure.path);
+        let issue = Issue {
+            description: &failure.message,
+            check_name: "gwlint/file",
+            fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
+            severity: "blocker",
+            location: IssueLocation {
+                path,
+                lines: Lines { begin: 1, end: 1 },
+            },
+        };
+        self.issue(&issue, out)
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.issues == 0 { b"]\n" } else { b"\n]\n" })
+    }
+}

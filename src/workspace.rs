@@ -1,0 +1,325 @@
+//! The files of a run and their settings: paths on the command line or in a list
+//! (`--files-from`), folders walked (honouring .gitignore), a deterministic shard of them
+//! (`--shard I/N`), each file's config found once and its options resolved once, and each file
+//! read and handed to `engine`. Nothing here renders anything.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use crate::config::{options_for, CliSettings, Config, ConfigCache};
+use crate::engine::{check_source, CheckError, FileResult, Options};
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+use crate::yaml::YamlError;
+
+/// File extensions gwlint reads when it walks a folder.
+pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{0}: 路径不存在")]
+    Missing(PathBuf),
+    #[error("{0}: 目录中没有可检查的文件（.txt、.md、.docx）")]
+    Empty(PathBuf),
+    #[error("遍历目录出错：{0}")]
+    Walk(#[from] ignore::Error),
+    #[error("{path}: 无法读取文件列表：{source}")]
+    List {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Expands folders (honouring .gitignore) into the files to check, sorted. A file named
+/// explicitly is checked whatever its extension.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            errors.push(WalkError::Missing(path.clone()));
+            continue;
+        }
+        let before = files.len();
+        for entry in ignore::WalkBuilder::new(path)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+        {
+            match entry {
+                Ok(entry) => {
+                    let file = entry.path();
+                    let wanted = entry.file_type().is_some_and(|t| t.is_file())
+                        && file
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| EXTENSIONS.contains(&e));
+                    if wanted {
+                        files.push(file.to_path_buf());
+                    }
+                }
+                Err(error) => errors.push(WalkError::Walk(error)),
+            }
+        }
+        if files.len() == before {
+            errors.push(WalkError::Empty(path.clone()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// `--files-from`: one path a line (blank lines skipped), from a file or from stdin (`-`).
+pub fn read_list(list: &Path) -> Result<Vec<PathBuf>, WalkError> {
+    let error = |source| WalkError::List {
+        path: list.to_path_buf(),
+        source,
+    };
+    let lines: Vec<String> = if list == Path::new("-") {
+        std::io::stdin().lock().lines().collect::<Result<_, _>>()
+    } else {
+        let file = std::fs::File::open(list).map_err(error)?;
+        std::io::BufReader::new(file)
+            .lines()
+            .collect::<Result<_, _>>()
+    }
+    .map_err(|source| WalkError::List {
+        path: list.to_path_buf(),
+        source,
+    })?;
+    Ok(lines
+        .iter()
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
+}
+
+/// `--shard I/N`: the I-th of N disjoint parts of the files (1-based). A file's part depends
+/// on its path alone, so every machine of a matrix agrees on it without talking to the others,
+/// and the parts of one file list add up to the whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let invalid = || format!("无法识别的分片“{text}”，应写成 I/N，如 1/4（1 ≤ I ≤ N）");
+        let (index, count) = text.split_once('/').ok_or_else(invalid)?;
+        let index: u64 = index.trim().parse().map_err(|_| invalid())?;
+        let count: u64 = count.trim().parse().map_err(|_| invalid())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(invalid());
+        }
+        Ok(Shard { index, count })
+    }
+
+    pub fn holds(self, path: &Path) -> bool {
+        let hash = crate::baseline::fnv1a(&[&path.to_string_lossy()]);
+        let hash = u64::from_str_radix(&hash, 16).expect("a hex hash");
+        hash % self.count == self.index - 1
+    }
+}
+
+/// Where each file's config comes from: `--config`, discovery, or nowhere (`--isolated`).
+pub struct Configs {
+    pub cache: ConfigCache,
+    explicit: Option<PathBuf>,
+    isolated: bool,
+}
+
+impl Configs {
+    pub fn new(explicit: Option<&Path>, isolated: bool) -> Result<Self, Box<YamlError>> {
+        let mut cache = ConfigCache::default();
+        let explicit = match explicit {
+            Some(path) => {
+                let config = Config::load(path)?;
+                let key = config.path.clone();
+                cache.insert(config);
+                Some(key)
+            }
+            None => None,
+        };
+        Ok(Configs {
+            cache,
+            explicit,
+            isolated,
+        })
+    }
+
+    pub fn for_file(&mut self, file: &Path) -> Result<Option<&Config>, Box<YamlError>> {
+        if self.isolated {
+            return Ok(None);
+        }
+        if let Some(path) = &self.explicit {
+            return Ok(self.cache.configs().find(|c| &c.path == path));
+        }
+        self.cache.for_file(file)
+    }
+
+    /// The config loaded from `path`.
+    pub fn get(&self, path: &Path) -> Option<&Config> {
+        self.cache.configs().find(|c| c.path == path)
+    }
+
+    /// The rule-pack folders the configs name, after `first`, each once.
+    pub fn rule_dirs(&self, first: &[PathBuf]) -> Vec<PathBuf> {
+        let mut dirs = first.to_vec();
+        for config in self.cache.configs() {
+            for dir in config.rule_dirs() {
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+            }
+        }
+        dirs
+    }
+}
+
+/// One file to check and the options that apply to it, resolved once.
+pub struct Job {
+    pub path: PathBuf,
+    pub options: Options,
+    /// The text comes from stdin; `path` is the name it is reported under.
+    pub stdin: bool,
+}
+
+impl Job {
+    /// The job for `path` under `config` and the command line.
+    pub fn new(path: PathBuf, config: Option<&Config>, cli: &CliSettings) -> Self {
+        let options = options_for(config, &path, cli);
+        Job {
+            path,
+            options,
+            stdin: false,
+        }
+    }
+
+    /// Reads the file and checks it.
+    pub fn check(&self, rules: &RuleSet) -> Result<FileResult, CheckError> {
+        let source = SourceFile::read(&self.path)?;
+        check_source(rules, &self.options, source)
+    }
+}
+
+/// Runs `work` on every job on the rayon pool, at most `window` jobs at a time, and hands each
+/// result to `take` in job order as soon as it and every job before it are done. `take` runs on
+/// the calling thread, so it may hold the output; memory holds at most `window` results. When
+/// `take` says stop, no job starts any more (those under way finish and are dropped).
+pub fn in_order<J: Sync, R: Send>(
+    jobs: &[J],
+    window: usize,
+    work: impl Fn(&J) -> R + Sync,
+    mut take: impl FnMut(R) -> std::ops::ControlFlow<()>,
+) {
+    use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+    let work = &work;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        let mut started = 0;
+        let start = |i: usize| {
+            let sender = sender.clone();
+            scope.spawn(move |_| {
+                let result = catch_unwind(AssertUnwindSafe(|| work(&jobs[i])));
+                // The receiver is gone only when the run stopped early.
+                let _ = sender.send((i, result));
+            });
+        };
+        while started < jobs.len().min(window.max(1)) {
+            start(started);
+            started += 1;
+        }
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        while next < jobs.len() {
+            let Ok((i, result)) = receiver.recv() else {
+                break;
+            };
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                let result = result.unwrap_or_else(|panic| resume_unwind(panic));
+                if take(result).is_break() {
+                    return;
+                }
+                if started < jobs.len() {
+                    start(started);
+                    started += 1;
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order_and_stop_when_asked() {
+        let jobs: Vec<u64> = (0..200).collect();
+        let mut seen = Vec::new();
+        in_order(
+            &jobs,
+            7,
+            |&n| {
+                // Later jobs finish first.
+                std::thread::sleep(std::time::Duration::from_micros(200 - n));
+                n * 2
+            },
+            |r| {
+                seen.push(r);
+                std::ops::ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(seen, (0..200).map(|n| n * 2).collect::<Vec<_>>());
+        let mut taken = 0;
+        in_order(
+            &jobs,
+            4,
+            |&n| n,
+            |_| {
+                taken += 1;
+                if taken == 10 {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            },
+        );
+        assert_eq!(taken, 10);
+    }
+
+    #[test]
+    fn shards_partition_the_files() {
+        assert!(Shard::parse("0/3").is_err());
+        assert!(Shard::parse("4/3").is_err());
+        assert!(Shard::parse("1/0").is_err());
+        assert!(Shard::parse("x").is_err());
+        let paths: Vec<PathBuf> = (0..300)
+            .map(|i| PathBuf::from(format!("d/{i}.txt")))
+            .collect();
+        let shards: Vec<Shard> = (1..=3)
+            .map(|i| Shard::parse(&format!("{i}/3")).unwrap())
+            .collect();
+        for path in &paths {
+            assert_eq!(
+                shards.iter().filter(|s| s.holds(path)).count(),
+                1,
+                "{path:?}"
+            );
+        }
+        // Roughly even.
+        for shard in &shards {
+            let n = paths.iter().filter(|p| shard.holds(p)).count();
+            assert!((60..=140).contains(&n), "{n}");
+        }
+    }
+}
