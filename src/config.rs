@@ -39,6 +39,10 @@ struct ConfigSpec {
     #[serde(default)]
     numbering: BTreeMap<Level, String>,
     #[serde(default)]
+    layout: BTreeMap<String, String>,
+    #[serde(default)]
+    fonts: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     overrides: Vec<OverrideSpec>,
 }
 
@@ -211,6 +215,21 @@ impl Config {
                     .chain(o.severity.keys()),
             );
         }
+        for (id, value) in &spec.layout {
+            let reason = match rules.get(id) {
+                None => Some(format!("未知的规则“{id}”（`gwlint rules` 列出全部规则）")),
+                Some(rule) => rule.house_value(value).err(),
+            };
+            if let Some(reason) = reason {
+                return Err(YamlError::new(
+                    WHAT,
+                    &self.path.display().to_string(),
+                    &self.yaml,
+                    reason,
+                    find_value(&self.yaml, id),
+                ));
+            }
+        }
         for code in codes {
             if !rules.knows(code) {
                 let reason = format!("未知的规则或类别“{code}”（`gwlint rules` 列出全部规则）");
@@ -279,6 +298,8 @@ pub fn options_for(config: Option<&Config>, file: &Path, cli: &CliSettings) -> O
             }
         }
         settings.numbering = spec.numbering.clone();
+        settings.layout = spec.layout.clone();
+        settings.fonts = spec.fonts.clone();
         overrides.doc_type = config
             .doc_types
             .iter()
@@ -388,6 +409,17 @@ pub const TEMPLATE: &str = r#"# gwlint 配置文件。gwlint 从被检查的文�
 # 本单位的标题序号写法，如三级标题惯用“1、”。
 # numbering:
 #   level3: "、"
+
+# 本单位的版式（只对 .docx 检查）：版式规则的取值，写法与规则的 expected 相同
+# （`gwlint explain layout/grid` 等）。有的单位每页排 28 行，有的标题用方正小标宋。
+# layout:
+#   layout/grid: "28×28"
+#   layout/margins: "37 26 35 28"
+#   layout/body-font: 仿宋
+#   layout/title-size: 二号
+# 字体族的别名：本单位装的字体名，算作哪一族（仿宋、小标宋、黑体、楷体、宋体）。
+# fonts:
+#   小标宋: [方正大标宋简体]
 
 # 按路径覆盖：files 为 glob 列表，其余键与上面相同。
 # overrides:

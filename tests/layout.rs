@@ -83,7 +83,7 @@ fn each_departure_gives_its_rule_once_with_the_actual_and_expected_values() {
         ("@页边距 25.4 31.8 25.4 31.8\n", "layout/margins", "页边距为上25.4毫米、右31.8毫米、下25.4毫米、左31.8毫米，应为上37、右26、下35、左28毫米"),
         ("@纸张 216×279\n", "layout/paper", "纸张为216×279毫米，应为A4（210×297毫米）"),
         ("@默认 宋体 小四\n", "layout/body-font", "正文字体为宋体，应为仿宋（3段）"),
-        ("@页码 -#-\n", "layout/page-number", "页码形式为“- 1 -”，应为“— 1 —”"),
+        ("@页码 -#-\n", "layout/page-number", "页码为“- 1 -”，应为“— 1 —”"),
         ("@页码 —#— 宋体 四号 居中\n", "layout/page-number-position", "页码位置为各页居中，应为单页居右、双页居左"),
     ];
     for (setting, rule, message) in cases {
@@ -175,4 +175,41 @@ fn layout_findings_become_comments_and_text_files_have_none() {
         .join("\n");
     std::fs::write(&text, plain).unwrap();
     assert_eq!(layout_findings(&text), []);
+}
+
+#[test]
+fn a_house_style_changes_the_expected_values_and_the_font_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = CONFORMING.replace("方正小标宋简体 二号", "方正大标宋简体 二号");
+    let path = write(dir.path(), "house.docx", &format!("@网格 28 28\n{sample}"));
+    let rules = |found: Vec<(String, usize, String)>| -> Vec<String> {
+        found.into_iter().map(|f| f.0).collect()
+    };
+    assert_eq!(
+        rules(layout_findings(&path)),
+        ["layout/grid", "layout/title-font"]
+    );
+    std::fs::write(
+        dir.path().join("gwlint.yaml"),
+        "layout:\n  layout/grid: 28×28\nfonts:\n  小标宋: [方正大标宋简体]\n",
+    )
+    .unwrap();
+    assert_eq!(layout_findings(&path), []);
+    // A value the rule cannot read is the config's error, pointing at its line.
+    std::fs::write(
+        dir.path().join("gwlint.yaml"),
+        "layout:\n  layout/grid: 很多\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // miette wraps long lines: compare without the white space.
+    let err: String = String::from_utf8_lossy(&out.stderr)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
+    assert!(err.contains("layout/grid的取值“很多”无法识别"), "{err}");
 }

@@ -22,7 +22,7 @@
 //! Every other line is a paragraph, after an optional `[…]` of its formatting: a font name,
 //! a size (`二号`, `小四`, `16磅`), `居中`/`居右`/`居左`/`两端`, `首行缩进2`, `左缩进2`, `右缩进4`
 //! (characters), `加粗`, `红色` or `#RRGGBB`. A paragraph without an alignment is indented two
-//! characters on its first line, as body text is.
+//! characters on its first line, as body text is (not under `@模板 Word`).
 
 use std::io::Write;
 
@@ -183,38 +183,43 @@ fn size_of(word: &str) -> Option<u32> {
 }
 
 /// One paragraph's `[…]` formatting as `w:pPr` and `w:rPr` content.
-fn formatting(spec: &str) -> (String, String) {
-    let mut ppr = String::new();
+fn formatting(spec: &str, body_indent: bool) -> (String, String) {
+    let mut jc = String::new();
+    // `w:ind` attributes: in characters, and in twips at 3号 as Word also writes them (a
+    // reader that knows no character units, LibreOffice among them, reads these).
+    let mut ind = String::new();
     let mut rpr = String::new();
-    let mut aligned = false;
     let mut indented = false;
     for word in spec.split_whitespace() {
         let chars = |prefix: &str| {
             word.strip_prefix(prefix)
                 .and_then(|n| n.parse::<f64>().ok())
-                .map(|n| (n * 100.0).round() as i32)
+                .map(|n| ((n * 100.0).round() as i32, (n * 320.0).round() as i32))
         };
         if let Some(size) = size_of(word) {
             rpr.push_str(&format!(
                 r#"<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>"#
             ));
-        } else if let Some(jc) = match word {
+        } else if let Some(value) = match word {
             "居中" => Some("center"),
             "居右" => Some("right"),
             "居左" => Some("left"),
             "两端" => Some("both"),
             _ => None,
         } {
-            aligned = true;
-            ppr.push_str(&format!(r#"<w:jc w:val="{jc}"/>"#));
-        } else if let Some(n) = chars("首行缩进") {
+            jc = format!(r#"<w:jc w:val="{value}"/>"#);
+        } else if let Some((hundredths, twips)) = chars("首行缩进") {
             indented = true;
-            ppr.push_str(&format!(r#"<w:ind w:firstLineChars="{n}"/>"#));
-        } else if let Some(n) = chars("左缩进") {
+            ind.push_str(&format!(
+                r#" w:firstLineChars="{hundredths}" w:firstLine="{twips}""#
+            ));
+        } else if let Some((hundredths, twips)) = chars("左缩进") {
             indented = true;
-            ppr.push_str(&format!(r#"<w:ind w:leftChars="{n}"/>"#));
-        } else if let Some(n) = chars("右缩进") {
-            ppr.push_str(&format!(r#"<w:ind w:rightChars="{n}"/>"#));
+            ind.push_str(&format!(r#" w:leftChars="{hundredths}" w:left="{twips}""#));
+        } else if let Some((hundredths, twips)) = chars("右缩进") {
+            ind.push_str(&format!(
+                r#" w:rightChars="{hundredths}" w:right="{twips}""#
+            ));
         } else if word == "加粗" {
             rpr.push_str("<w:b/>");
         } else if word == "红色" {
@@ -229,13 +234,19 @@ fn formatting(spec: &str) -> (String, String) {
             );
         }
     }
-    if !aligned && !indented {
-        ppr.push_str(r#"<w:ind w:firstLineChars="200"/>"#);
+    if body_indent && jc.is_empty() && !indented {
+        ind.push_str(r#" w:firstLineChars="200" w:firstLine="640""#);
     }
-    (ppr, rpr)
+    let ind = if ind.is_empty() {
+        ind
+    } else {
+        format!("<w:ind{ind}/>")
+    };
+    // Schema order: w:ind before w:jc.
+    (format!("{ind}{jc}"), rpr)
 }
 
-fn sample_paragraph(line: &str) -> String {
+fn sample_paragraph(line: &str, body_indent: bool) -> String {
     let (spec, text) = match line.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
         Some((spec, text)) => (spec, text),
         None => ("", line),
@@ -243,7 +254,7 @@ fn sample_paragraph(line: &str) -> String {
     if text.is_empty() && spec.is_empty() {
         return "<w:p/>".into();
     }
-    let (ppr, rpr) = formatting(spec);
+    let (ppr, rpr) = formatting(spec, body_indent);
     format!(
         r#"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
         escape(text)
@@ -355,7 +366,8 @@ pub fn from_sample(sample: &str) -> Vec<u8> {
                 let values: Vec<&str> = words.collect();
                 read_page_line(&mut page, key, &values);
             }
-            None => body.push_str(&sample_paragraph(line)),
+            // Word's blank document indents nothing of itself.
+            None => body.push_str(&sample_paragraph(line, !page.word_template)),
         }
     }
     let [top, right, bottom, left] = page.margins;

@@ -85,6 +85,7 @@ enum Expected {
 }
 
 pub struct LayoutRule {
+    id: &'static str,
     element: Element,
     property: Property,
     expected: Expected,
@@ -109,42 +110,7 @@ impl LayoutRule {
             )
         };
         let text = spec.expected.trim();
-        let expected = match spec.property {
-            Property::Paper => match numbers(text)[..] {
-                [w, h] => Expected::Paper(w, h),
-                _ => return Err(bad()),
-            },
-            Property::Margins => match numbers(text)[..] {
-                [t, r, b, l] => Expected::Margins([t, r, b, l]),
-                _ => return Err(bad()),
-            },
-            Property::Grid => match numbers(text)[..] {
-                [lines, chars] => Expected::Grid(lines as u32, chars as u32),
-                _ => return Err(bad()),
-            },
-            Property::Form => match text.split_once('#') {
-                Some((before, after)) => {
-                    Expected::Form(before.trim().to_string(), after.trim().to_string())
-                }
-                None => return Err(bad()),
-            },
-            Property::Position if text == "奇右偶左" => Expected::Outside,
-            Property::Font if fonts::is_family(text) => Expected::Family(text.to_string()),
-            Property::Size => Expected::Size(size_of(text).ok_or_else(bad)?),
-            Property::Color if text == "红色" => Expected::Red,
-            Property::Color if text == "黑色" => Expected::Black,
-            Property::Align => Expected::Align(match text {
-                "居中" => Align::Center,
-                "居右" => Align::Right,
-                "居左" => Align::Left,
-                "两端" => Align::Both,
-                _ => return Err(bad()),
-            }),
-            Property::FirstLineIndent | Property::RightIndent => {
-                Expected::Chars(text.parse().map_err(|_| bad())?)
-            }
-            _ => return Err(bad()),
-        };
+        let expected = Expected::parse(spec.property, text).ok_or_else(bad)?;
         let page_level = matches!(spec.element, Element::Page | Element::PageNumber);
         let fits = match spec.property {
             Property::Paper | Property::Margins | Property::Grid => spec.element == Element::Page,
@@ -159,6 +125,7 @@ impl LayoutRule {
             ));
         }
         Ok(LayoutRule {
+            id: meta.id,
             element: spec.element,
             property: spec.property,
             label: text.to_string(),
@@ -166,6 +133,61 @@ impl LayoutRule {
             tolerance: spec.tolerance,
             clause: spec.clause,
         })
+    }
+}
+
+impl Expected {
+    /// A property's value in its own words (`仿宋`, `三号`, `2`, `37 26 35 28` …).
+    fn parse(property: Property, text: &str) -> Option<Expected> {
+        let text = text.trim();
+        Some(match property {
+            Property::Paper => match numbers(text)[..] {
+                [w, h] => Expected::Paper(w, h),
+                _ => return None,
+            },
+            Property::Margins => match numbers(text)[..] {
+                [t, r, b, l] => Expected::Margins([t, r, b, l]),
+                _ => return None,
+            },
+            Property::Grid => match numbers(text)[..] {
+                [lines, chars] => Expected::Grid(lines as u32, chars as u32),
+                _ => return None,
+            },
+            Property::Form => {
+                let (before, after) = text.split_once('#')?;
+                Expected::Form(before.trim().to_string(), after.trim().to_string())
+            }
+            Property::Position if text == "奇右偶左" => Expected::Outside,
+            Property::Font if fonts::is_family(text) => Expected::Family(text.to_string()),
+            Property::Size => Expected::Size(size_of(text)?),
+            Property::Color if text == "红色" => Expected::Red,
+            Property::Color if text == "黑色" => Expected::Black,
+            Property::Align => Expected::Align(match text {
+                "居中" => Align::Center,
+                "居右" => Align::Right,
+                "居左" => Align::Left,
+                "两端" => Align::Both,
+                _ => return None,
+            }),
+            Property::FirstLineIndent | Property::RightIndent => {
+                Expected::Chars(text.parse().ok()?)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The font table with a house style's extra names (gwlint.yaml `fonts:`).
+struct Fonts<'a>(&'a BTreeMap<String, Vec<String>>);
+
+impl Fonts<'_> {
+    fn is(&self, name: &str, family: &str) -> bool {
+        let name = name.trim();
+        fonts::family(name) == Some(family)
+            || self
+                .0
+                .get(family)
+                .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -286,7 +308,16 @@ impl LayoutRule {
         };
         match self.element {
             Element::Page | Element::PageNumber => Vec::new(),
-            Element::Masthead => kind_in(&|p| p.kind == ParagraphKind::Masthead),
+            // Above the 发文字号 also stand 份号, 密级 and 紧急程度 (黑体, not the 标志).
+            Element::Masthead => kind_in(&|p| {
+                let t = p.span.text(&doc.text);
+                p.kind == ParagraphKind::Masthead
+                    && t.chars().any(is_han)
+                    && !t.starts_with('#')
+                    && !["绝密", "机密", "秘密", "特急", "加急", "平急", "特提"]
+                        .iter()
+                        .any(|w| t.starts_with(w))
+            }),
             Element::Title => kind_in(&|p| p.kind == ParagraphKind::Title),
             Element::Body => kind_in(&|p| {
                 p.region == Region::Body
@@ -324,16 +355,22 @@ impl LayoutRule {
     }
 
     /// The value a paragraph has when it differs from the expected one.
-    fn paragraph_difference(&self, placed: &Placed, text: &str) -> Option<String> {
+    fn paragraph_difference(
+        &self,
+        expected: &Expected,
+        fonts: &Fonts,
+        placed: &Placed,
+        text: &str,
+    ) -> Option<String> {
         let tolerance = self.tolerance;
-        match (&self.expected, self.property) {
+        match (expected, self.property) {
             (Expected::Family(family), Property::Font) => placed
                 .runs
                 .iter()
                 .filter(|(_, t)| t.chars().any(is_han))
                 .find_map(|(run, _)| {
                     let name = run.east_asia.as_deref()?;
-                    (fonts::family(name) != Some(family.as_str())).then(|| name.to_string())
+                    (!fonts.is(name, family)).then(|| name.to_string())
                 }),
             (Expected::Size(size), _) => placed
                 .runs
@@ -364,7 +401,9 @@ impl LayoutRule {
             }
             (Expected::Chars(chars), Property::FirstLineIndent) => {
                 // Leading spaces indent as well as a first-line indent does.
-                let lead: f64 = text[placed.line_start..placed.span.start]
+                let lead: f64 = text
+                    .get(placed.line_start..placed.span.start)
+                    .unwrap_or_default()
                     .chars()
                     .map(|c| {
                         if c == '\u{3000}' {
@@ -392,11 +431,11 @@ impl LayoutRule {
         }
     }
 
-    fn page_difference(&self, layout: &Layout) -> Option<String> {
+    fn page_difference(&self, expected: &Expected, layout: &Layout) -> Option<String> {
         let section = layout.sections.first()?;
         let mm = |twips: f64| twips / TWIPS_PER_MM;
         let off = |actual: f64, expected: f64| (actual - expected).abs() > self.tolerance;
-        match &self.expected {
+        match expected {
             Expected::Paper(w, h) => {
                 let (pw, ph) = section.paper?;
                 let (pw, ph) = (mm(pw as f64), mm(ph as f64));
@@ -418,7 +457,12 @@ impl LayoutRule {
         }
     }
 
-    fn page_number_difference(&self, layout: &Layout) -> Option<String> {
+    fn page_number_difference(
+        &self,
+        expected: &Expected,
+        fonts: &Fonts,
+        layout: &Layout,
+    ) -> Option<String> {
         let section = layout.sections.first()?;
         let numbers: Vec<_> = section
             .footers
@@ -428,25 +472,16 @@ impl LayoutRule {
             .collect();
         let Some((_, first)) = numbers.first() else {
             // No page number at all is `form`'s finding, not every property's.
-            return (self.property == Property::Form).then(|| "未设置页码".to_string());
+            return (self.property == Property::Form).then(|| "未设置".to_string());
         };
-        match (&self.expected, self.property) {
+        match (expected, self.property) {
             (Expected::Form(before, after), _) => numbers.iter().find_map(|(_, n)| {
                 let (b, a) = (n.before.trim(), n.after.trim());
-                (b != before || a != after).then(|| {
-                    format!(
-                        "“{b}{}{a}”",
-                        if b.is_empty() && a.is_empty() {
-                            "页码"
-                        } else {
-                            " 1 "
-                        }
-                    )
-                })
+                (b != before || a != after).then(|| format!("为“{b} 1 {a}”"))
             }),
             (Expected::Family(family), Property::Font) => numbers.iter().find_map(|(_, n)| {
                 let name = n.font.as_deref()?;
-                (fonts::family(name) != Some(family.as_str())).then(|| name.to_string())
+                (!fonts.is(name, family)).then(|| name.to_string())
             }),
             (Expected::Size(size), _) => numbers
                 .iter()
@@ -522,17 +557,30 @@ fn trim(value: f64) -> String {
 }
 
 impl Check for LayoutRule {
+    fn house_value(&self, value: &str) -> Result<(), String> {
+        Expected::parse(self.property, value)
+            .map(|_| ())
+            .ok_or_else(|| format!("{} 的取值“{value}”无法识别", self.id))
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let Some(docx) = ctx.docx else { return };
         let Some(layout) = docx.layout.as_ref() else {
             return;
         };
         let doc = ctx.doc;
+        // A house style (gwlint.yaml `layout:`) replaces the standard's value; the config
+        // checked it on load.
+        let house = ctx.settings.layout.get(self.id);
+        let house_expected = house.and_then(|v| Expected::parse(self.property, v));
+        let expected = house_expected.as_ref().unwrap_or(&self.expected);
+        let label = house.map_or(self.label.as_str(), |v| v.trim());
+        let fonts = Fonts(&ctx.settings.fonts);
         let difference = match self.element {
             Element::Page | Element::PageNumber => {
                 let actual = match self.element {
-                    Element::Page => self.page_difference(layout),
-                    _ => self.page_number_difference(layout),
+                    Element::Page => self.page_difference(expected, layout),
+                    _ => self.page_number_difference(expected, &fonts, layout),
                 };
                 // The page has no line of its own: the finding goes on the title, or the
                 // first line.
@@ -553,7 +601,9 @@ impl Check for LayoutRule {
                     let Some(placed) = place(docx, layout, span) else {
                         continue;
                     };
-                    let Some(actual) = self.paragraph_difference(&placed, &doc.text) else {
+                    let Some(actual) =
+                        self.paragraph_difference(expected, &fonts, &placed, &doc.text)
+                    else {
                         continue;
                     };
                     *values.entry(actual.clone()).or_default() += 1;
@@ -578,7 +628,7 @@ impl Check for LayoutRule {
             }
         };
         let Some(d) = difference else { return };
-        let expected = match &self.expected {
+        let expected = match expected {
             Expected::Size(size) => size_name(*size),
             Expected::Chars(chars) if self.property == Property::RightIndent => {
                 format!("居右、右空{}字", trim(*chars))
@@ -595,7 +645,7 @@ impl Check for LayoutRule {
             Expected::Grid(lines, chars) => format!("每页{lines}行、每行{chars}字"),
             Expected::Form(before, after) => format!("“{before} 1 {after}”"),
             Expected::Outside => "单页居右、双页居左".into(),
-            _ => self.label.clone(),
+            _ => label.to_string(),
         };
         let count = d.count.to_string();
         let vars = |name: &str| -> Option<Cow<str>> {

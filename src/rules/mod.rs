@@ -41,6 +41,12 @@ pub trait Check: Send + Sync {
     fn requires(&self) -> Vec<&requires::Requires> {
         Vec::new()
     }
+
+    /// Whether `value` may stand for the rule's expected value in a house style (gwlint.yaml
+    /// `layout:`); only layout rules have one.
+    fn house_value(&self, _value: &str) -> Result<(), String> {
+        Err("不是版式（layout）规则，没有可改的取值".into())
+    }
 }
 
 /// Per-file settings that change how some rules read a document (gwlint.yaml).
@@ -48,6 +54,10 @@ pub trait Check: Send + Sync {
 pub struct Settings {
     /// House style for heading delimiters per level, e.g. `level3: "、"`.
     pub numbering: std::collections::BTreeMap<crate::model::Level, String>,
+    /// House style for layout rules: rule id → expected value (`layout/grid: 28×28`).
+    pub layout: std::collections::BTreeMap<String, String>,
+    /// More font names per family (`小标宋: [方正大标宋简体]`).
+    pub fonts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// What a rule sees of one document.
@@ -307,6 +317,11 @@ impl Rule {
         let mut sink = Sink::new(&self.meta);
         sink.report(span, |_| None, fix);
         sink.diagnostics.pop().expect("one diagnostic")
+    }
+
+    /// See `Check::house_value`.
+    pub fn house_value(&self, value: &str) -> Result<(), String> {
+        self.check.house_value(value)
     }
 
     pub fn run(&self, ctx: &Context) -> Vec<Diagnostic> {
