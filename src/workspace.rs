@@ -3,6 +3,8 @@
 //! (`--shard I/N`), each file's config found once and its options resolved once, and each file
 //! read and handed to `engine`. Nothing here renders anything.
 
+mod cache;
+
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +13,8 @@ use crate::engine::{check_source, CheckError, FileResult, Options};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use crate::yaml::YamlError;
+
+pub use cache::Cache;
 
 /// File extensions gwlint reads when it walks a folder.
 pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
@@ -206,6 +210,24 @@ impl Job {
     pub fn check(&self, rules: &RuleSet) -> Result<FileResult, CheckError> {
         let source = SourceFile::read(&self.path)?;
         check_source(rules, &self.options, source)
+    }
+
+    /// Reads the file and takes its result from `cache`, or checks it and keeps the result.
+    pub fn check_cached(&self, rules: &RuleSet, cache: &Cache) -> Result<FileResult, CheckError> {
+        let bytes = std::fs::read(&self.path).map_err(|source| {
+            CheckError::Source(crate::source::SourceError::Io {
+                path: self.path.clone(),
+                source,
+            })
+        })?;
+        let key = cache.key(&self.path, &bytes, &self.options);
+        let source = SourceFile::from_bytes(&self.path, &bytes)?;
+        if let Some(result) = cache.load(&key, &source, rules) {
+            return Ok(result);
+        }
+        let result = check_source(rules, &self.options, source)?;
+        cache.store(&key, &result);
+        Ok(result)
     }
 }
 

@@ -345,3 +345,58 @@ fn control_characters_never_reach_the_terminal() {
         );
     }
 }
+
+#[test]
+fn the_cache_gives_the_same_report_and_is_keyed_by_content() {
+    let dir = folder();
+    let cache = tempfile::tempdir().unwrap();
+    let cached = |dir: &Path| {
+        run_in(
+            dir,
+            &[
+                "check",
+                "--format",
+                "json",
+                "--cache-dir",
+                s(cache.path()),
+                ".",
+            ],
+        )
+    };
+    let plain = run_in(dir.path(), &["check", "--format", "json", "."]);
+    let first = cached(dir.path());
+    assert_eq!(stdout(&first), stdout(&plain));
+    let entries: Vec<PathBuf> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 4, "one entry per file");
+    let second = cached(dir.path());
+    assert_eq!(stdout(&second), stdout(&plain));
+    assert_eq!(second.status.code(), plain.status.code());
+
+    // The second run read the entries: one altered by hand shows.
+    for entry in &entries {
+        let text = std::fs::read_to_string(entry).unwrap();
+        std::fs::write(entry, text.replace("半角", "HALF")).unwrap();
+    }
+    assert!(stdout(&cached(dir.path())).contains("HALF"));
+    // A changed file is a new key, checked afresh.
+    write(
+        dir.path(),
+        "a.txt",
+        "关于做好工作的通知\n\n今天,天气很好。\n",
+    );
+    let changed = stdout(&cached(dir.path()));
+    let fresh = stdout(&run_in(dir.path(), &["check", "--format", "json", "a.txt"]));
+    let a: Value = serde_json::from_str(&changed).unwrap();
+    let a = a["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "./a.txt")
+        .unwrap()
+        .clone();
+    let fresh: Value = serde_json::from_str(&fresh).unwrap();
+    assert_eq!(a["diagnostics"], fresh["files"][0]["diagnostics"]);
+}

@@ -200,7 +200,17 @@ pub(super) fn run(args: CheckArgs) -> i32 {
             );
             return EXIT_ERROR;
         }
-        Run::new(rules, &args).map_or(EXIT_ERROR, |run| run.stream(&jobs, failures))
+        let cache = match &args.cache_dir {
+            Some(dir) => match workspace::Cache::new(dir, &rule_packs(&rule_dirs)) {
+                Ok(cache) => Some(cache),
+                Err(error) => {
+                    eprintln!("gwlint: 无法使用缓存目录 {}：{error}", dir.display());
+                    return EXIT_ERROR;
+                }
+            },
+            None => None,
+        };
+        Run::new(rules, &args, cache).map_or(EXIT_ERROR, |run| run.stream(&jobs, failures))
     })
 }
 
@@ -261,6 +271,7 @@ struct Checker<'a> {
     args: &'a CheckArgs,
     baseline: Option<Baseline>,
     min: Option<Applicability>,
+    cache: Option<workspace::Cache>,
 }
 
 /// The outputs and what is recorded of every file.
@@ -271,7 +282,11 @@ struct Reports<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(rules: &'a RuleSet, args: &'a CheckArgs) -> Option<Self> {
+    fn new(
+        rules: &'a RuleSet,
+        args: &'a CheckArgs,
+        cache: Option<workspace::Cache>,
+    ) -> Option<Self> {
         let baseline = match &args.baseline {
             Some(path) => match Baseline::load(path) {
                 Ok(baseline) => Some(baseline),
@@ -316,6 +331,7 @@ impl<'a> Run<'a> {
                 args,
                 baseline,
                 min,
+                cache,
             },
             reports: Reports {
                 args,
@@ -410,6 +426,9 @@ impl Checker<'_> {
             read_stdin_source(&job.path).and_then(|source| {
                 check_source(self.rules, &job.options, source).map_err(|e| e.to_string())
             })
+        } else if let Some(cache) = &self.cache {
+            job.check_cached(self.rules, cache)
+                .map_err(|e| e.to_string())
         } else {
             job.check(self.rules).map_err(|e| e.to_string())
         };
@@ -625,6 +644,28 @@ impl Reports<'_> {
         eprintln!("gwlint: 无法写出结果：{error}");
         EXIT_ERROR
     }
+}
+
+/// The text of every rule pack a run loads, built-in and from `dirs`: what the cache keys share.
+fn rule_packs(dirs: &[PathBuf]) -> Vec<(String, String)> {
+    let mut packs: Vec<(String, String)> = crate::rules::builtin_packs()
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            packs.push((file.display().to_string(), text));
+        }
+    }
+    packs
 }
 
 fn open(path: &Path) -> Option<Sink> {

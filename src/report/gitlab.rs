@@ -14,12 +14,19 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport};
+use super::{Emitter, Failure, FileReport, Items};
 use crate::diagnostic::Severity;
 
-#[derive(Default)]
 pub struct Gitlab {
-    issues: usize,
+    issues: Items,
+}
+
+impl Default for Gitlab {
+    fn default() -> Self {
+        Gitlab {
+            issues: Items::new(b"  "),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -48,15 +55,6 @@ fn severity(severity: Severity) -> &'static str {
         Severity::Error => "major",
         Severity::Warning => "minor",
         Severity::Info => "info",
-    }
-}
-
-impl Gitlab {
-    fn issue(&mut self, issue: &Issue, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.issues == 0 { b"\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut *out, issue)?;
-        self.issues += 1;
-        Ok(())
     }
 }
 
@@ -91,7 +89,7 @@ impl Emitter for Gitlab {
                     },
                 },
             };
-            self.issue(&issue, out)?;
+            self.issues.push(out, &issue)?;
         }
         Ok(())
     }
@@ -108,10 +106,11 @@ impl Emitter for Gitlab {
                 lines: Lines { begin: 1, end: 1 },
             },
         };
-        self.issue(&issue, out)
+        self.issues.push(out, &issue)
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.issues == 0 { b"]\n" } else { b"\n]\n" })
+        self.issues.close(out, b"")?;
+        out.write_all(b"\n")
     }
 }

@@ -128,34 +128,32 @@ fn allowed(c: char) -> char {
 /// Escaped for a double- or single-quoted attribute; whitespace controls as references so that
 /// attribute-value normalisation keeps them.
 fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().map(allowed) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape(text, true)
 }
 
 /// Escaped for element content; CR as a reference so that line-end normalisation keeps it.
 fn escape_text(text: &str) -> String {
+    escape(text, false)
+}
+
+fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().map(allowed) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            _ => out.push(c),
-        }
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '\r' => "&#13;",
+            '"' if attribute => "&quot;",
+            '\'' if attribute => "&apos;",
+            '\t' if attribute => "&#9;",
+            '\n' if attribute => "&#10;",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(entity);
     }
     out
 }

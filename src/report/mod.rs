@@ -143,6 +143,36 @@ impl Summary {
     }
 }
 
+/// A JSON array written an element at a time, one compact element a line.
+pub struct Items {
+    count: usize,
+    /// What each element's line starts with.
+    indent: &'static [u8],
+}
+
+impl Items {
+    pub fn new(indent: &'static [u8]) -> Self {
+        Items { count: 0, indent }
+    }
+
+    pub fn push(&mut self, out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+        out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(self.indent)?;
+        serde_json::to_writer(&mut *out, value)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Closes the array (opened by the caller), its `]` on a line of its own after `indent`.
+    pub fn close(&self, out: &mut dyn Write, indent: &[u8]) -> io::Result<()> {
+        if self.count > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent)?;
+        }
+        out.write_all(b"]")
+    }
+}
+
 /// A path as code-review tools match it against the repository: forward slashes, no leading
 /// `./`.
 pub fn repo_path(path: &Path) -> String {

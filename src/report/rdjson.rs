@@ -8,12 +8,19 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport};
+use super::{Emitter, Failure, FileReport, Items};
 use crate::diagnostic::Severity;
 
-#[derive(Default)]
 pub struct Rdjson {
-    diagnostics: usize,
+    diagnostics: Items,
+}
+
+impl Default for Rdjson {
+    fn default() -> Self {
+        Rdjson {
+            diagnostics: Items::new(b"    "),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -87,19 +94,6 @@ fn range(file: &FileReport, span: crate::diagnostic::Span) -> Range {
     }
 }
 
-impl Rdjson {
-    fn diagnostic(&mut self, d: &RdDiagnostic, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.diagnostics == 0 {
-            b"\n    "
-        } else {
-            b",\n    "
-        })?;
-        serde_json::to_writer(&mut *out, d)?;
-        self.diagnostics += 1;
-        Ok(())
-    }
-}
-
 impl Emitter for Rdjson {
     fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [")
@@ -131,7 +125,7 @@ impl Emitter for Rdjson {
                 code: Some(Code { value: d.rule }),
                 suggestions,
             };
-            self.diagnostic(&diagnostic, out)?;
+            self.diagnostics.push(out, &diagnostic)?;
         }
         Ok(())
     }
@@ -149,14 +143,11 @@ impl Emitter for Rdjson {
             code: None,
             suggestions: Vec::new(),
         };
-        self.diagnostic(&diagnostic, out)
+        self.diagnostics.push(out, &diagnostic)
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.diagnostics == 0 {
-            b"]\n}\n"
-        } else {
-            b"\n  ]\n}\n"
-        })
+        self.diagnostics.close(out, b"  ")?;
+        out.write_all(b"\n}\n")
     }
 }

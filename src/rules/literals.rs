@@ -26,12 +26,42 @@ pub fn required(pattern: &str) -> Option<Set> {
     Some(set)
 }
 
+/// The names of `hir`'s named capture groups, in order.
+pub fn capture_names(hir: &Hir) -> Vec<String> {
+    fn walk(hir: &Hir, names: &mut Vec<String>) {
+        match hir.kind() {
+            HirKind::Capture(capture) => {
+                if let Some(name) = &capture.name {
+                    names.push(name.to_string());
+                }
+                walk(&capture.sub, names);
+            }
+            HirKind::Repetition(rep) => walk(&rep.sub, names),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+                subs.iter().for_each(|sub| walk(sub, names))
+            }
+            _ => {}
+        }
+    }
+    let mut names = Vec::new();
+    walk(hir, &mut names);
+    names
+}
+
 /// Whether every match of `pattern` lies within one line and is not empty, and the pattern
 /// reads its surroundings only through `(?m)^`, `(?m)$`, `\A` and word boundaries: then its
 /// matches in a text are its matches in each line, each searched with the text before it as
 /// context and the line's end as the end (`$` and `\b` read the end of text as they read a
 /// line break; `\z` would not, and excludes a pattern).
+#[cfg(test)]
 pub fn stays_on_one_line(pattern: &str) -> bool {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|hir| hir_stays_on_one_line(&hir))
+}
+
+/// `stays_on_one_line` for a pattern already parsed.
+pub fn hir_stays_on_one_line(hir: &Hir) -> bool {
     use regex_syntax::hir::Look;
 
     fn no_newline(hir: &Hir) -> bool {
@@ -52,9 +82,7 @@ pub fn stays_on_one_line(pattern: &str) -> bool {
             HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().all(no_newline),
         }
     }
-    regex_syntax::Parser::new()
-        .parse(pattern)
-        .is_ok_and(|hir| hir.properties().minimum_len().is_some_and(|n| n > 0) && no_newline(&hir))
+    hir.properties().minimum_len().is_some_and(|n| n > 0) && no_newline(hir)
 }
 
 /// The whole language of `hir` when it is a small finite set of strings.

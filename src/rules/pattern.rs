@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::load::RegexSpec;
 use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
@@ -17,7 +16,7 @@ use crate::parse::is_cjk;
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     #[serde(default)]
-    pattern: Option<RegexSpec>,
+    pattern: Option<LazyRegex>,
     /// Several patterns under one id, each with its own message and fix.
     #[serde(default)]
     cases: Vec<CaseSpec>,
@@ -34,7 +33,7 @@ pub struct Spec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseSpec {
-    pattern: RegexSpec,
+    pattern: LazyRegex,
     #[serde(default)]
     message: Option<Template>,
     #[serde(default)]
@@ -52,8 +51,54 @@ pub enum Guard {
     ChineseContext,
 }
 
+/// A rule's regex, checked when the rule loads (so a bad one is reported at its YAML line) and
+/// compiled the first time a span holds its required literals: most of a run's start-up was
+/// compiling regexes that an empty or short document never needs.
+#[derive(Debug)]
+pub struct LazyRegex {
+    source: String,
+    /// Named capture groups, read from the parsed pattern.
+    names: Vec<String>,
+    /// Every match stays on one line (`literals::stays_on_one_line`).
+    one_line: bool,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    pub fn new(source: &str) -> Result<Self, String> {
+        let hir = regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| format!("正则表达式“{source}”无法编译：{e}"))?;
+        Ok(LazyRegex {
+            source: source.to_string(),
+            names: super::literals::capture_names(&hir),
+            one_line: super::literals::hir_stays_on_one_line(&hir),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex; `None` only for a pattern that parses but is too big to compile,
+    /// which then matches nothing (`rule_examples` compiles every built-in one).
+    pub fn get(&self) -> Option<&regex::Regex> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.source).ok())
+            .as_ref()
+    }
+}
+
+impl<'de> Deserialize<'de> for LazyRegex {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(deserializer)?;
+        LazyRegex::new(&source).map_err(serde::de::Error::custom)
+    }
+}
+
 struct Case {
-    regex: regex::Regex,
+    regex: LazyRegex,
     /// Literals every match contains: a span without them is skipped.
     requires: Requires,
     /// The regex has no named groups: `find_iter` finds all a report needs.
@@ -79,10 +124,10 @@ impl Pattern {
             .cases
             .into_iter()
             .map(|c| Case {
-                requires: Requires::default().or_derived(c.pattern.0.as_str()),
-                one_line: super::literals::stays_on_one_line(c.pattern.0.as_str()),
-                plain: c.pattern.0.capture_names().flatten().next().is_none(),
-                regex: c.pattern.0,
+                requires: Requires::default().or_derived(c.pattern.as_str()),
+                one_line: c.pattern.one_line,
+                plain: c.pattern.names.is_empty(),
+                regex: c.pattern,
                 message: c.message,
                 span: c.span.or_else(|| spec.span.clone()),
                 replacement: c.replacement,
@@ -92,10 +137,10 @@ impl Pattern {
             cases.insert(
                 0,
                 Case {
-                    requires: Requires::default().or_derived(pattern.0.as_str()),
-                    one_line: super::literals::stays_on_one_line(pattern.0.as_str()),
-                    plain: pattern.0.capture_names().flatten().next().is_none(),
-                    regex: pattern.0,
+                    requires: Requires::default().or_derived(pattern.as_str()),
+                    one_line: pattern.one_line,
+                    plain: pattern.names.is_empty(),
+                    regex: pattern,
                     message: None,
                     span: spec.span.clone(),
                     replacement: None,
@@ -110,12 +155,7 @@ impl Pattern {
         }
         for case in &cases {
             if let Some(group) = &case.span {
-                if !case
-                    .regex
-                    .capture_names()
-                    .flatten()
-                    .any(|name| name == group)
-                {
+                if !case.regex.names.iter().any(|name| name == group) {
                     return Err(format!(
                         "规则 {}：span 指定的捕获组“{group}”不在正则表达式中",
                         meta.id
@@ -187,7 +227,14 @@ impl Pattern {
     /// up to the line's end (so `(?m)^` and `\b` see what comes before it), and a line without
     /// the case's literals is not searched at all. The matches are those of one search over
     /// the span, since none of them crosses a line break.
-    fn check_by_line(&self, sink: &mut Sink, case: &Case, haystack: &str, offset: usize) {
+    fn check_by_line(
+        &self,
+        sink: &mut Sink,
+        case: &Case,
+        regex: &regex::Regex,
+        haystack: &str,
+        offset: usize,
+    ) {
         let mut line_start = 0;
         while line_start <= haystack.len() {
             let line_end = haystack[line_start..]
@@ -197,12 +244,12 @@ impl Pattern {
                 let upto = &haystack[..line_end];
                 let mut at = line_start;
                 if case.plain {
-                    while let Some(whole) = case.regex.find_at(upto, at) {
+                    while let Some(whole) = regex.find_at(upto, at) {
                         at = whole.end();
                         self.report(sink, case, haystack, offset, whole, whole, None);
                     }
                 } else {
-                    while let Some(captures) = case.regex.captures_at(upto, at) {
+                    while let Some(captures) = regex.captures_at(upto, at) {
                         let whole = captures.get(0).expect("group 0");
                         at = whole.end();
                         let target = case
@@ -232,17 +279,20 @@ impl Check for Pattern {
                 if !case.requires.admits_span(ctx, scope_span) {
                     continue;
                 }
+                let Some(regex) = case.regex.get() else {
+                    continue;
+                };
                 if case.one_line && haystack.contains('\n') {
-                    self.check_by_line(sink, case, haystack, scope_span.start);
+                    self.check_by_line(sink, case, regex, haystack, scope_span.start);
                     continue;
                 }
                 if case.plain {
-                    for whole in case.regex.find_iter(haystack) {
+                    for whole in regex.find_iter(haystack) {
                         self.report(sink, case, haystack, scope_span.start, whole, whole, None);
                     }
                     continue;
                 }
-                for captures in case.regex.captures_iter(haystack) {
+                for captures in regex.captures_iter(haystack) {
                     let whole = captures.get(0).expect("group 0");
                     let target = case
                         .span
@@ -305,6 +355,29 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regexes compile lazily, so a built-in one too big to compile would only show as a rule
+    /// that never fires: each must compile.
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let mut count = 0;
+        for (pack, yaml) in crate::rules::builtin_packs() {
+            for line in yaml.lines() {
+                let line = line.trim_start().trim_start_matches("- ");
+                if let Some(rest) = line.strip_prefix("pattern: '") {
+                    let pattern = rest.trim_end().trim_end_matches('\'').replace("''", "'");
+                    let lazy = LazyRegex::new(&pattern).unwrap();
+                    assert!(lazy.get().is_some(), "{pack}: {pattern}");
+                    count += 1;
+                }
+            }
+        }
+        assert!(count > 20);
+        assert!(LazyRegex::new("(").is_err());
+        let named = LazyRegex::new(r"(?P<a>x)(y)(?P<b>z)").unwrap();
+        assert_eq!(named.names, ["a", "b"]);
+        assert!(named.one_line);
+    }
 
     fn chinese(text: &str) -> bool {
         let at = text.find([',', ':', ';', '?', '!']).unwrap();
