@@ -105,8 +105,7 @@ fn the_default_size_changes_every_paragraph_but_gives_one_finding_per_property()
     );
     let rules: Vec<String> = layout_findings(&path).into_iter().map(|f| f.0).collect();
     // Headings and the title set their own fonts, the 版记 its own size (not its font); the
-    // generator fits
-    // the grid to the default size.
+    // generator fits the grid to the default size.
     assert_eq!(
         rules,
         [
