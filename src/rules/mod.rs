@@ -31,6 +31,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+pub use fonts::is_family as is_font_family;
 pub use load::{builtin_packs, LoadError, RuleSet};
 pub use scope::Scope;
 use template::Template;
