@@ -151,3 +151,15 @@ fn io_errors_are_in_chinese() {
         "{message}"
     );
 }
+
+/// Found by tests/properties.rs: `附件：1.1,234.5万元` read `1.` as an item number and the fixes
+/// then deleted digits of the amount, one pass at a time.
+#[test]
+fn an_attachment_note_keeps_a_number_with_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("note.txt");
+    fs::write(&path, "附件：1.1,234.5万元一、一、").unwrap();
+    gwlint(&["check", "--fix"], &path);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("1.1,234.5万元"), "{text}");
+}

@@ -106,7 +106,8 @@ fn note_re() -> &'static Regex {
 fn item_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?:(?P<token>(?P<number>\d{1,2})(?P<delimiter>[.．、，,]))\s*)?(?P<title>.*?)(?P<trailing>[。；;，,.：:、]+)?$")
+        // A digit after the delimiter makes a number (`1.1`, `1,234.5万元`), not a token.
+        Regex::new(r"^(?:(?P<token>(?P<number>\d{1,2})(?P<delimiter>[.．、，,]))\s*(?P<titled>[^\d\s].*?)|(?P<title>.*?))(?P<trailing>[。；;，,.：:、]+)?$")
             .unwrap()
     })
 }
@@ -141,7 +142,7 @@ fn item_at(doc: &Document, text: &str, start: usize) -> Option<Item> {
             .name(name)
             .map(|m| Span::new(m.start(), m.end()).shift(start))
     };
-    let title = at("title")?;
+    let title = at("titled").or_else(|| at("title"))?;
     if title.is_empty() {
         return None;
     }
