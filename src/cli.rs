@@ -386,6 +386,13 @@ fn explain(rule: &crate::rules::Rule) -> String {
     );
     out.push_str(meta.explain.trim_end());
     out.push_str("\n\n");
+    if let Some(source) = &meta.source {
+        out.push_str(&format!(
+            "来源：{}（{}）\n",
+            source.clause,
+            source.level.label()
+        ));
+    }
     out.push_str(&format!("提示信息：{}\n", meta.message.source()));
     if let Some(help) = &meta.help {
         out.push_str(&format!("修改建议：{}\n", help.source()));

@@ -215,6 +215,18 @@ impl Config {
                     .chain(o.severity.keys()),
             );
         }
+        for family in spec.fonts.keys() {
+            if !crate::rules::is_font_family(family) {
+                let reason = format!("未知的字体族“{family}”：应为仿宋、小标宋、黑体、楷体或宋体");
+                return Err(YamlError::new(
+                    WHAT,
+                    &self.path.display().to_string(),
+                    &self.yaml,
+                    reason,
+                    find_value(&self.yaml, family),
+                ));
+            }
+        }
         for (id, value) in &spec.layout {
             let reason = match rules.get(id) {
                 None => Some(format!("未知的规则“{id}”（`gwlint rules` 列出全部规则）")),

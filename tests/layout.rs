@@ -104,8 +104,8 @@ fn the_default_size_changes_every_paragraph_but_gives_one_finding_per_property()
         &format!("@默认 宋体 小四\n{CONFORMING}"),
     );
     let rules: Vec<String> = layout_findings(&path).into_iter().map(|f| f.0).collect();
-    // Headings and the title set their own fonts, the 版记 its own size; the generator fits
-    // the grid to the default size.
+    // Headings and the title set their own fonts, the 版记 its own size (not its font); the
+    // generator fits the grid to the default size.
     assert_eq!(
         rules,
         [
@@ -113,6 +113,7 @@ fn the_default_size_changes_every_paragraph_but_gives_one_finding_per_property()
             "layout/body-size",
             "layout/heading3-font",
             "layout/heading4-font",
+            "layout/imprint-font",
         ]
     );
 }
@@ -212,4 +213,14 @@ fn a_house_style_changes_the_expected_values_and_the_font_names() {
         .filter(|c| !c.is_whitespace() && *c != '│')
         .collect();
     assert!(err.contains("layout/grid的取值“很多”无法识别"), "{err}");
+    std::fs::write(
+        dir.path().join("gwlint.yaml"),
+        "fonts:\n  大标宋: [方正大标宋简体]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

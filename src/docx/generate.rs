@@ -374,9 +374,11 @@ pub fn from_sample(sample: &str) -> Vec<u8> {
     let (width, height) = page.paper;
     let grid = match page.grid {
         Some((lines, chars)) => {
-            let line_pitch = (height - top - bottom) / lines.max(1);
+            let line_pitch = height.saturating_sub(top.saturating_add(bottom)) / lines.max(1);
             // Word's character pitch is the default size plus charSpace/4096 points.
-            let pitch = (width - left - right) as f64 / 20.0 / chars.max(1) as f64;
+            let pitch = width.saturating_sub(left.saturating_add(right)) as f64
+                / 20.0
+                / chars.max(1) as f64;
             let char_space = ((pitch - page.size as f64 / 2.0) * 4096.0).floor() as i64;
             format!(
                 r#"<w:docGrid w:type="linesAndChars" w:linePitch="{line_pitch}" w:charSpace="{char_space}"/>"#

@@ -37,6 +37,8 @@ struct RuleSpec {
     #[serde(default)]
     fix: Option<FixSpec>,
     explain: String,
+    #[serde(default)]
+    source: Option<Source>,
     examples: Examples,
     #[serde(default = "yes")]
     enabled: bool,
@@ -64,6 +66,11 @@ enum KindSpec {
     Metric(metric::Spec),
     Layout(layout::Spec),
     Suppression(suppression::Spec),
+    Attachments(attachments::Spec),
+    Breakdown(breakdown::Spec),
+    Announced(announced::Spec),
+    Repeat(repeat::Spec),
+    Checksum(checksum::Spec),
 }
 
 impl KindSpec {
@@ -81,6 +88,11 @@ impl KindSpec {
             KindSpec::Metric(_) => "metric",
             KindSpec::Layout(_) => "layout",
             KindSpec::Suppression(_) => "suppression",
+            KindSpec::Attachments(_) => "attachments",
+            KindSpec::Breakdown(_) => "breakdown",
+            KindSpec::Announced(_) => "announced",
+            KindSpec::Repeat(_) => "repeat",
+            KindSpec::Checksum(_) => "checksum",
         }
     }
 }
@@ -358,6 +370,7 @@ fn compile(
         until: spec.until.map(|d| d.0),
         fix: spec.fix,
         explain: spec.explain,
+        source: spec.source,
         examples: spec.examples,
         default_enabled: spec.enabled,
         origin: file.to_string(),
@@ -377,6 +390,11 @@ fn compile(
         KindSpec::Metric(s) => Box::new(metric::Metric::compile(s, &meta)?),
         KindSpec::Layout(s) => Box::new(layout::LayoutRule::compile(s, &meta)?),
         KindSpec::Suppression(s) => Box::new(suppression::Suppressions::compile(s, &meta)?),
+        KindSpec::Attachments(s) => Box::new(attachments::Attachments::compile(s, &meta)?),
+        KindSpec::Breakdown(s) => Box::new(breakdown::Breakdown::compile(s, &meta)?),
+        KindSpec::Announced(s) => Box::new(announced::Announced::compile(s, &meta)?),
+        KindSpec::Repeat(s) => Box::new(repeat::Repeat::compile(s, &meta)?),
+        KindSpec::Checksum(s) => Box::new(checksum::Checksum::compile(s, &meta)?),
     };
     if meta.examples.invalid.is_empty() || meta.examples.valid.is_empty() {
         return Err(format!(

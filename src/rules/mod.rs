@@ -1,7 +1,11 @@
 //! Rules as data: YAML rule packs deserialised (serde) into specs and compiled once into
 //! `Rule`s that any number of threads share. A kind is code, one module each; a rule is data.
 
+mod announced;
 mod arithmetic;
+mod attachments;
+mod breakdown;
+mod checksum;
 mod consistency;
 mod figures;
 mod fonts;
@@ -14,6 +18,7 @@ mod metric;
 mod numbering;
 mod pairs;
 mod pattern;
+mod repeat;
 mod require;
 mod requires;
 mod scope;
@@ -26,6 +31,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+pub use fonts::is_family as is_font_family;
 pub use load::{builtin_packs, LoadError, RuleSet};
 pub use scope::Scope;
 use template::Template;
@@ -219,6 +225,42 @@ pub struct Examples {
     pub valid: Vec<String>,
 }
 
+/// How binding a rule's source is, from a statute down to common practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum SourceLevel {
+    /// 《党政机关公文处理工作条例》 and other regulations.
+    #[serde(rename = "条例")]
+    Regulation,
+    /// GB/T 9704-2012, GB/T 15834-2011, GB/T 15835-2011 …
+    #[serde(rename = "国家标准")]
+    NationalStandard,
+    /// Sector rules: statistics practice, dictionaries, the State Council's short names.
+    #[serde(rename = "行业规范")]
+    SectorRule,
+    /// What careful 公文 editors do, with no written clause behind it.
+    #[serde(rename = "通行做法")]
+    CommonPractice,
+}
+
+impl SourceLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceLevel::Regulation => "条例",
+            SourceLevel::NationalStandard => "国家标准",
+            SourceLevel::SectorRule => "行业规范",
+            SourceLevel::CommonPractice => "通行做法",
+        }
+    }
+}
+
+/// A rule's source: its level and the clause (`GB/T 9704-2012 7.3.4`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub level: SourceLevel,
+    pub clause: String,
+}
+
 /// Which documents a rule applies to: `report`, `workplan`, …, and `annual-report` /
 /// `midyear-report` to tell the two kinds of report apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -265,6 +307,9 @@ pub struct RuleMeta {
     pub until: Option<DocDate>,
     pub fix: Option<FixSpec>,
     pub explain: String,
+    /// Where the rule comes from and how binding it is; shown by `explain` and carried in
+    /// the machine formats.
+    pub source: Option<Source>,
     pub examples: Examples,
     /// Off unless selected by id (noisy or heuristic rules).
     pub default_enabled: bool,
@@ -341,4 +386,24 @@ pub fn capture_vars<'t>(captures: &'t regex::Captures<'t>, name: &str) -> Option
     Some(Cow::Borrowed(
         captures.name(name).map_or("", |m| m.as_str()),
     ))
+}
+
+/// A kind's per-situation messages (`messages: {name: template}`), each situation the kind
+/// reports present and no other.
+fn situation_messages(
+    messages: std::collections::BTreeMap<String, Template>,
+    situations: &[&str],
+    meta: &RuleMeta,
+) -> Result<std::collections::BTreeMap<String, Template>, String> {
+    if let Some(missing) = situations.iter().find(|s| !messages.contains_key(**s)) {
+        return Err(format!("规则 {}：messages 缺少“{missing}”", meta.id));
+    }
+    if let Some(unknown) = messages.keys().find(|k| !situations.contains(&k.as_str())) {
+        return Err(format!(
+            "规则 {}：messages 中的“{unknown}”不是本类规则报告的情形（{}）",
+            meta.id,
+            situations.join("、")
+        ));
+    }
+    Ok(messages)
 }

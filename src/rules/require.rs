@@ -1,5 +1,7 @@
 //! `require`: a document (of the rule's `doc_types`) must contain one of some words in a scope.
-//! Reported once, on the title (or the first line when there is none).
+//! Reported once, on the title (or the first line when there is none). `with_docnum` limits
+//! the rule to formal 公文, the documents whose text carries a 发文字号 line (a collector's 文号
+//! field is not enough: the text may be an annex or a bare body).
 
 use serde::Deserialize;
 
@@ -10,10 +12,13 @@ use crate::diagnostic::Span;
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     any_of: Vec<String>,
+    #[serde(default)]
+    with_docnum: bool,
 }
 
 pub struct Require {
     scope: Scope,
+    with_docnum: bool,
     finder: aho_corasick::AhoCorasick,
 }
 
@@ -25,6 +30,7 @@ impl Require {
         let finder = aho_corasick::AhoCorasick::new(&spec.any_of).map_err(|e| e.to_string())?;
         Ok(Require {
             scope: meta.scope.unwrap_or(Scope::Document),
+            with_docnum: spec.with_docnum,
             finder,
         })
     }
@@ -33,7 +39,13 @@ impl Require {
 impl Check for Require {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        if text.trim().is_empty() {
+        let has_docnum = || {
+            ctx.doc
+                .paragraphs
+                .iter()
+                .any(|p| p.kind == crate::model::ParagraphKind::DocNumber)
+        };
+        if text.trim().is_empty() || (self.with_docnum && !has_docnum()) {
             return;
         }
         let found = self

@@ -26,6 +26,9 @@ pub enum Scope {
     Title,
     /// Masthead, 发文字号, title, banner, subtitle, speaker and salutation lines.
     Header,
+    /// The 主送机关 (or a speech's 称谓) line under the title; a line too long for the parser
+    /// to take as one counts when it opens the body and ends with a colon.
+    Recipient,
     /// 发文字号 as the parser found them: the document's own, the 文号 field of a collector's
     /// front matter, and those cited in the running text.
     Docnum,
@@ -86,6 +89,7 @@ impl Scope {
                         | ParagraphKind::Salutation
                 )
             }),
+            Scope::Recipient => recipient(doc).into_iter().collect(),
             Scope::Docnum => {
                 let mut spans: Vec<Span> = doc
                     .meta
@@ -114,6 +118,24 @@ impl Scope {
             Scope::BlankLine => blank_lines(&doc.text),
         }
     }
+}
+
+fn recipient(doc: &Document) -> Option<Span> {
+    let opening = doc
+        .paragraphs
+        .iter()
+        .find(|p| p.kind == ParagraphKind::Salutation)
+        .or_else(|| {
+            doc.paragraphs
+                .iter()
+                .skip_while(|p| p.region != Region::Header)
+                .find(|p| p.region != Region::Header)
+        })?;
+    let text = opening.span.text(&doc.text);
+    // Not the opening sentence that announces the body (`…，现将有关事项通知如下：`).
+    let lead_in =
+        text.contains(['。', '《']) || text.trim_end_matches(['：', ':']).ends_with("如下");
+    (text.ends_with(['：', ':']) && !lead_in).then_some(opening.span)
 }
 
 /// A title broken over lines is one span, so that a 《 on its first line pairs with the 》 on

@@ -1,0 +1,222 @@
+//! `breakdown`: a total and the parts listed right after it must agree
+//! (`共排查隐患点40处，其中山洪隐患10处、内涝隐患20处、地质灾害隐患5处`). Parts are read only
+//! where the text lists them as a breakdown: after `其中` or inside the brackets that follow the
+//! total, separated by 顿号, each with the total's own unit, and the list closed (no 等).
+
+use std::borrow::Cow;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::{Check, Context, RuleMeta, Scope, Sink};
+use crate::diagnostic::Span;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The units a total and its parts share (`处`, `家`, `万元`).
+    units: Vec<String>,
+    /// Words that make a part's label a change or a comparison, not a part (`增长`, `同比`).
+    #[serde(default)]
+    not_in_label: Vec<String>,
+}
+
+pub struct Breakdown {
+    scope: Scope,
+    total: Regex,
+    part: Regex,
+    not_in_label: Vec<String>,
+}
+
+impl Breakdown {
+    pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
+        if spec.units.is_empty() {
+            return Err(format!("规则 {}：units 不能为空", meta.id));
+        }
+        let mut units = spec.units.clone();
+        // Longest first, so that 万元 is read before 元.
+        units.sort_by_key(|u| std::cmp::Reverse(u.len()));
+        let units = units
+            .iter()
+            .map(|u| regex::escape(u))
+            .collect::<Vec<_>>()
+            .join("|");
+        let number = r"\d+(?:\.\d+)?";
+        let total = Regex::new(&format!(
+            r"(?P<total>{number})(?P<unit>{units})(?P<open>[，,]其中[：:，,]?|（其中[：:，,]?|\(其中[：:，,]?|（|\()"
+        ))
+        .map_err(|e| e.to_string())?;
+        let part = Regex::new(&format!(
+            r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]{{1,20}}?)(?P<number>{number})(?P<unit>{units})"
+        ))
+        .map_err(|e| e.to_string())?;
+        Ok(Breakdown {
+            scope: meta.scope.unwrap_or(Scope::Body),
+            total,
+            part,
+            not_in_label: spec.not_in_label,
+        })
+    }
+
+    /// The parts listed at the start of `rest`, when they form a closed list in `unit`: their
+    /// values (as stated) and whether the list ends where a breakdown ends.
+    fn parts<'t>(&self, rest: &'t str, unit: &str, bracketed: bool) -> Option<Vec<&'t str>> {
+        let mut values = Vec::new();
+        let mut at = 0;
+        loop {
+            let captures = self.part.captures(&rest[at..])?;
+            let label = &captures["label"];
+            if &captures["unit"] != unit
+                || self.not_in_label.iter().any(|w| label.contains(w.as_str()))
+            {
+                return None;
+            }
+            values.push(captures.name("number").expect("number").as_str());
+            at += captures.get(0).expect("match").end();
+            let next = rest[at..].chars().next();
+            match next {
+                Some('、') => at += '、'.len_utf8(),
+                // A list in brackets closes with them; after 其中 it closes the sentence or
+                // the clause.
+                Some('）' | ')') if bracketed => break,
+                Some('。' | '；' | ';') | None if !bracketed => break,
+                _ => return None,
+            }
+        }
+        (values.len() >= 2).then_some(values)
+    }
+}
+
+/// A stated number's value and half its last digit's unit: 2.5 stands for [2.45, 2.55).
+fn stated(text: &str) -> Option<(f64, f64)> {
+    let value: f64 = text.parse().ok()?;
+    let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
+    let half = if decimals == 0 {
+        0.0
+    } else {
+        0.5 * 10f64.powi(-(decimals as i32))
+    };
+    Some((value, half))
+}
+
+impl Check for Breakdown {
+    fn check(&self, ctx: &Context, sink: &mut Sink) {
+        let text = ctx.text();
+        for scope_span in self.scope.spans(ctx.doc) {
+            let haystack = scope_span.text(text);
+            if !haystack.contains('其') && !haystack.contains('（') && !haystack.contains('(') {
+                continue;
+            }
+            for captures in self.total.captures_iter(haystack) {
+                let whole = captures.get(0).expect("match");
+                let unit = &captures["unit"];
+                let open = &captures["open"];
+                let bracketed = open.starts_with(['（', '(']);
+                let Some(parts) = self.parts(&haystack[whole.end()..], unit, bracketed) else {
+                    continue;
+                };
+                let Some((total, total_half)) = stated(&captures["total"]) else {
+                    continue;
+                };
+                let mut sum = 0.0;
+                let mut slack = total_half;
+                for part in &parts {
+                    let Some((value, half)) = stated(part) else {
+                        continue;
+                    };
+                    sum += value;
+                    slack += half;
+                }
+                if (sum - total).abs() <= slack + 1e-9 {
+                    continue;
+                }
+                let decimals = parts
+                    .iter()
+                    .chain(std::iter::once(&&captures["total"]))
+                    .filter_map(|p| p.split_once('.').map(|(_, f)| f.len()))
+                    .max()
+                    .unwrap_or(0);
+                let sum = format!("{sum:.decimals$}");
+                let listed = parts.join("+");
+                let total_match = captures.name("total").expect("total");
+                let span = Span::new(total_match.start(), total_match.end() + unit.len())
+                    .shift(scope_span.start);
+                let vars = |name: &str| -> Option<Cow<str>> {
+                    match name {
+                        "sum" => Some(Cow::Borrowed(sum.as_str())),
+                        "parts" => Some(Cow::Borrowed(listed.as_str())),
+                        "total" => Some(Cow::Borrowed(&captures["total"])),
+                        "unit" => Some(Cow::Borrowed(unit)),
+                        _ => None,
+                    }
+                };
+                sink.report(span, vars, None);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    const PACK: &str = "
+- id: data/test
+  kind: breakdown
+  severity: error
+  message: '{parts}={sum}，总数{total}{unit}'
+  explain: 测试
+  units: [处, 家, 万元, 元]
+  not_in_label: [增长, 同比]
+  examples: { invalid: ['共40处，其中甲10处、乙20处。'], valid: ['共30处，其中甲10处、乙20处。'] }
+";
+
+    fn messages(text: &str) -> Vec<String> {
+        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
+        crate::engine::check_text(&rules, text)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn parts_that_do_not_add_up() {
+        assert_eq!(
+            messages("全区共排查隐患点40处，其中山洪隐患10处、内涝隐患20处、地质灾害隐患5处。"),
+            ["10+20+5=35，总数40处"]
+        );
+        assert_eq!(
+            messages("户管清单4718家（镇域企业2506家、管镇企业2312家），"),
+            ["2506+2312=4818，总数4718家"]
+        );
+    }
+
+    #[test]
+    fn parts_that_add_up_or_are_no_breakdown() {
+        assert!(messages("户管清单4718家（镇域企业2506家、管镇企业2212家），").is_empty());
+        assert!(messages("共投入5.5万元，其中甲2.3万元、乙3.2万元。").is_empty());
+        assert!(
+            messages("共40处，其中甲10处、乙20处等。").is_empty(),
+            "open list"
+        );
+        assert!(
+            messages("共40处，其中甲10处，乙20处，丙5处。").is_empty(),
+            "not a 顿号 list"
+        );
+        assert!(
+            messages("共40处，其中甲10处、乙20家。").is_empty(),
+            "another unit"
+        );
+        assert!(
+            messages("共40万元，其中甲增长10万元、乙20万元。").is_empty(),
+            "a change"
+        );
+        assert!(messages("共40处，其中甲10处。").is_empty(), "one part");
+    }
+
+    #[test]
+    fn rounding_is_no_mismatch() {
+        assert!(messages("共5.6万元，其中甲2.33万元、乙3.24万元。").is_empty());
+        assert_eq!(messages("共5.7万元，其中甲2.33万元、乙3.24万元。").len(), 1);
+    }
+}
