@@ -1047,3 +1047,77 @@ fn a_file_named_twice_is_checked_once() {
     let (report, _) = check_json(&[], &[&path, &path]);
     assert_eq!(report["files"].as_array().unwrap().len(), 1);
 }
+
+/// Every finding says how binding it is: `explain`, each JSON and json-lines finding and the
+/// SARIF rule descriptor carry the rule's source level and clause.
+#[test]
+fn rule_sources_reach_explain_json_and_sarif() {
+    let explain = run(&["explain", "header/attachment-match"]);
+    let text = String::from_utf8(explain.stdout).unwrap();
+    assert!(
+        text.contains("来源：GB/T 9704-2012 7.3.7（国家标准）"),
+        "{text}"
+    );
+    let draft = "关于做好防汛工作的通知\n\n请XX街道报送材料。\n";
+    let json = with_stdin(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "a.txt",
+            "-",
+        ],
+        draft.as_bytes(),
+    );
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding = report["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "artifact/placeholder")
+        .expect("placeholder finding");
+    assert_eq!(finding["source"]["level"], "通行做法");
+    assert!(finding["source"]["clause"]
+        .as_str()
+        .unwrap()
+        .contains("草稿"));
+    let lines = with_stdin(
+        &[
+            "check",
+            "--format",
+            "json-lines",
+            "--stdin-filename",
+            "a.txt",
+            "-",
+        ],
+        draft.as_bytes(),
+    );
+    let line: Value = serde_json::from_slice(&lines.stdout).unwrap();
+    let in_line = line["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "artifact/placeholder")
+        .expect("placeholder finding in json-lines");
+    assert_eq!(in_line["source"], finding["source"]);
+    let sarif = with_stdin(
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--stdin-filename",
+            "a.txt",
+            "-",
+        ],
+        draft.as_bytes(),
+    );
+    let log: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let descriptor = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "artifact/placeholder")
+        .expect("placeholder descriptor");
+    assert_eq!(descriptor["properties"]["source"]["level"], "通行做法");
+}

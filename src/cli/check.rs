@@ -712,8 +712,8 @@ fn emitter<'r>(
                 quiet: args.quiet,
             }))
         }
-        Format::Json => Box::new(report::json::Json::default()),
-        Format::JsonLines => Box::new(report::json_lines::JsonLines::default()),
+        Format::Json => Box::new(report::json::Json::new(rules)),
+        Format::JsonLines => Box::new(report::json_lines::JsonLines::new(rules)),
         Format::Concise => Box::new(report::concise::Concise),
         Format::Github => Box::new(report::github::Github),
         Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),

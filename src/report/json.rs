@@ -6,6 +6,7 @@
 //! the array as soon as it is handed over, and `end` closes the array and adds the files that
 //! could not be checked (`errors`, only when there are any) and the summary.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
@@ -13,6 +14,7 @@ use serde::{Serialize, Serializer};
 use super::{Emitter, Failure, FileReport, Summary};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::engine::FileResult;
+use crate::rules::RuleSet;
 
 pub const VERSION: u32 = 1;
 
@@ -29,13 +31,49 @@ pub struct File<'a> {
 }
 
 /// A file's diagnostics, serialised straight from the file's own list.
-pub struct Diagnostics<'a>(&'a FileReport<'a>);
+pub struct Diagnostics<'a>(&'a FileReport<'a>, &'a Sources);
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let file = self.0;
-        serializer.collect_seq(file.diagnostics().iter().map(|d| diagnostic(file, d)))
+        let Diagnostics(file, sources) = self;
+        serializer.collect_seq(
+            file.diagnostics()
+                .iter()
+                .map(|d| diagnostic(file, d, sources)),
+        )
     }
+}
+
+/// Each rule's source, by rule id, so that every finding says how binding it is.
+#[derive(Default)]
+pub struct Sources(HashMap<&'static str, JsonSource>);
+
+impl Sources {
+    pub fn new(rules: &RuleSet) -> Self {
+        Sources(
+            rules
+                .rules
+                .iter()
+                .filter_map(|rule| {
+                    let source = rule.meta.source.as_ref()?;
+                    Some((
+                        rule.meta.id,
+                        JsonSource {
+                            level: source.level.label(),
+                            clause: source.clause.clone(),
+                        },
+                    ))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A rule's source: its level (条例, 国家标准, 行业规范, 通行做法) and clause.
+#[derive(Serialize)]
+pub struct JsonSource {
+    level: &'static str,
+    clause: String,
 }
 
 #[derive(Serialize)]
@@ -52,6 +90,8 @@ pub struct JsonDiagnostic<'a> {
     byte_end: usize,
     text: &'a str,
     fix: Option<JsonFix<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a JsonSource>,
 }
 
 #[derive(Serialize)]
@@ -74,7 +114,11 @@ pub struct JsonError<'a> {
     message: &'a str,
 }
 
-pub fn diagnostic<'a>(file: &'a FileReport<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+pub fn diagnostic<'a>(
+    file: &'a FileReport<'a>,
+    d: &'a Diagnostic,
+    sources: &'a Sources,
+) -> JsonDiagnostic<'a> {
     let start = file.line_col(d.span.start);
     let end = file.line_col(d.span.end);
     JsonDiagnostic {
@@ -90,6 +134,7 @@ pub fn diagnostic<'a>(file: &'a FileReport<'a>, d: &'a Diagnostic) -> JsonDiagno
         byte_end: d.span.end,
         text: d.span.text(file.text()),
         fix: d.fix.as_ref().map(fix),
+        source: sources.0.get(d.rule),
     }
 }
 
@@ -108,7 +153,7 @@ fn fix(fix: &Fix) -> JsonFix<'_> {
     }
 }
 
-pub fn file<'a>(file: &'a FileReport<'a>) -> File<'a> {
+pub fn file<'a>(file: &'a FileReport<'a>, sources: &'a Sources) -> File<'a> {
     let result = file.result;
     File {
         path: result.source.path.display().to_string(),
@@ -117,7 +162,7 @@ pub fn file<'a>(file: &'a FileReport<'a>) -> File<'a> {
         doc_type: result.document.meta.doc_type.map(|t| t.name()),
         midyear: result.document.meta.midyear,
         date: result.document.meta.date.map(|d| d.to_string()),
-        diagnostics: Diagnostics(file),
+        diagnostics: Diagnostics(file, sources),
     }
 }
 
@@ -150,6 +195,17 @@ pub struct Json {
     /// A file's JSON is made here and written out in one piece: serde writes many small
     /// pieces, which cost little in a `Vec` and much through a `dyn Write`.
     buffer: Vec<u8>,
+    sources: Sources,
+}
+
+impl Json {
+    /// A report whose findings carry their rule's source.
+    pub fn new(rules: &RuleSet) -> Self {
+        Json {
+            sources: Sources::new(rules),
+            ..Json::default()
+        }
+    }
 }
 
 impl Emitter for Json {
@@ -165,7 +221,7 @@ impl Emitter for Json {
             b",\n    "
         });
         self.summary.add(report.diagnostics());
-        pretty_at(&mut self.buffer, &file(report), 2)?;
+        pretty_at(&mut self.buffer, &file(report, &self.sources), 2)?;
         out.write_all(&self.buffer)
     }
 
@@ -223,9 +279,10 @@ mod tests {
             .zip(&indexes)
             .map(|(result, index)| FileReport { result, index })
             .collect();
+        let sources = Sources::default();
         let report = Report {
             version: VERSION,
-            files: reports.iter().map(file).collect(),
+            files: reports.iter().map(|r| file(r, &sources)).collect(),
             errors: failures.iter().map(error).collect(),
             summary: Summary::of(files),
         };

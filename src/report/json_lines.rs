@@ -14,6 +14,17 @@ use super::{json, Emitter, Failure, FileReport};
 pub struct JsonLines {
     /// A line is made here and written out in one piece (see `json::Json`).
     buffer: Vec<u8>,
+    sources: json::Sources,
+}
+
+impl JsonLines {
+    /// Lines whose findings carry their rule's source.
+    pub fn new(rules: &crate::rules::RuleSet) -> Self {
+        JsonLines {
+            sources: json::Sources::new(rules),
+            ..JsonLines::default()
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -25,7 +36,7 @@ struct ErrorLine<'a> {
 impl Emitter for JsonLines {
     fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         self.buffer.clear();
-        serde_json::to_writer(&mut self.buffer, &json::file(report))?;
+        serde_json::to_writer(&mut self.buffer, &json::file(report, &self.sources))?;
         self.buffer.push(b'\n');
         out.write_all(&self.buffer)
     }

@@ -79,6 +79,15 @@ struct DescriptorProperties {
     tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<&'static str>,
+    /// How binding the rule is: its source's level (条例, 国家标准, 行业规范, 通行做法) and clause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<SourceProperty>,
+}
+
+#[derive(Serialize)]
+struct SourceProperty {
+    level: &'static str,
+    clause: String,
 }
 
 #[derive(Serialize)]
@@ -540,6 +549,10 @@ fn descriptor(id: &str, meta: Option<&RuleMeta>, severity: Severity) -> Descript
             kind: meta.kind,
             tags: vec![category],
             fix: meta.fix.as_ref().map(|fix| fix.applicability.as_str()),
+            source: meta.source.as_ref().map(|source| SourceProperty {
+                level: source.level.label(),
+                clause: source.clause.clone(),
+            }),
         }),
     }
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::figures::{Interval, Stated};
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::Span;
 
@@ -87,16 +88,15 @@ impl Breakdown {
     }
 }
 
-/// A stated number's value and half its last digit's unit: 2.5 stands for [2.45, 2.55).
-fn stated(text: &str) -> Option<(f64, f64)> {
-    let value: f64 = text.parse().ok()?;
-    let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
-    let half = if decimals == 0 {
-        0.0
+/// A stated figure as an interval: a whole number counts exactly (40处 is 40), a decimal
+/// stands for every value it may have been rounded from (2.5万元 is [2.45, 2.55)).
+fn stated(text: &str) -> Option<Interval> {
+    let stated = Stated::parse(text)?;
+    Some(if stated.decimals == 0 {
+        stated.exact().interval()
     } else {
-        0.5 * 10f64.powi(-(decimals as i32))
-    };
-    Some((value, half))
+        stated.interval()
+    })
 }
 
 impl Check for Breakdown {
@@ -115,21 +115,20 @@ impl Check for Breakdown {
                 let Some(parts) = self.parts(&haystack[whole.end()..], unit, bracketed) else {
                     continue;
                 };
-                let Some((total, total_half)) = stated(&captures["total"]) else {
+                let Some(total) = stated(&captures["total"]) else {
                     continue;
                 };
-                let mut sum = 0.0;
-                let mut slack = total_half;
-                for part in &parts {
-                    let Some((value, half)) = stated(part) else {
-                        continue;
-                    };
-                    sum += value;
-                    slack += half;
-                }
-                if (sum - total).abs() <= slack + 1e-9 {
+                let Some(sum) = parts
+                    .iter()
+                    .map(|p| stated(p))
+                    .try_fold(Interval::point(0.0), |sum, part| Some(sum.add(part?)))
+                else {
+                    continue;
+                };
+                if sum.overlaps(total) {
                     continue;
                 }
+                let sum: f64 = parts.iter().filter_map(|p| p.parse::<f64>().ok()).sum();
                 let decimals = parts
                     .iter()
                     .chain(std::iter::once(&&captures["total"]))
