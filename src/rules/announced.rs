@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::load::RegexSpec;
+use super::load::LazyRegex;
 use super::{Check, Context, RuleMeta, Sink};
 use crate::diagnostic::Span;
 use crate::model::{parse_chinese_numeral, Document, ParagraphKind};
@@ -15,29 +15,23 @@ use crate::model::{parse_chinese_numeral, Document, ParagraphKind};
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The announcement; its group `count` is the number (`三`, `两`, `3`).
-    pattern: RegexSpec,
+    pattern: LazyRegex,
 }
 
 pub struct Announced {
-    regex: regex::Regex,
+    regex: LazyRegex,
 }
 
 impl Announced {
     pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
-        if !spec
-            .pattern
-            .0
-            .capture_names()
-            .flatten()
-            .any(|n| n == "count")
-        {
+        if !spec.pattern.names().any(|n| n == "count") {
             return Err(format!(
                 "规则 {}：pattern 需要命名捕获组“count”（宣布的数目）",
                 meta.id
             ));
         }
         Ok(Announced {
-            regex: spec.pattern.0,
+            regex: spec.pattern,
         })
     }
 }
@@ -88,7 +82,7 @@ impl Check for Announced {
     fn placeholders(&self) -> Vec<&str> {
         ["found", "match"]
             .into_iter()
-            .chain(self.regex.capture_names().flatten())
+            .chain(self.regex.names())
             .collect()
     }
 
@@ -98,9 +92,12 @@ impl Check for Announced {
             if !paragraph.region.is_running_text() {
                 continue;
             }
+            let Some(regex) = self.regex.get() else {
+                return;
+            };
             let line = paragraph.span.text(&doc.text);
             // The announcement closes the paragraph: the items follow it.
-            let Some(captures) = self.regex.captures_iter(line).last() else {
+            let Some(captures) = regex.captures_iter(line).last() else {
                 continue;
             };
             let whole = captures.get(0).expect("match");

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::figures::{Interval, Stated};
-use super::load::RegexSpec;
+use super::load::LazyRegex;
 use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
@@ -17,7 +17,7 @@ use crate::diagnostic::Span;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
-    pattern: RegexSpec,
+    pattern: LazyRegex,
     checks: Vec<CheckSpec>,
     /// Literals every match of `pattern` contains (one at least, e.g. `[比, 较]`); spans
     /// without them are skipped (see `requires.rs`).
@@ -51,14 +51,14 @@ struct Equation {
 
 pub struct Arithmetic {
     scope: Scope,
-    regex: regex::Regex,
+    regex: LazyRegex,
     requires: Requires,
     equations: Vec<Equation>,
 }
 
 impl Arithmetic {
     pub fn compile(spec: Spec, meta: &RuleMeta) -> Result<Self, String> {
-        let names: Vec<&str> = spec.pattern.0.capture_names().flatten().collect();
+        let names: Vec<&str> = spec.pattern.names().collect();
         let mut equations = Vec::new();
         for check in spec.checks {
             let (left, right) = check
@@ -92,8 +92,8 @@ impl Arithmetic {
         }
         Ok(Arithmetic {
             scope: meta.scope.unwrap_or(Scope::Body),
-            requires: spec.requires.or_derived(spec.pattern.0.as_str()),
-            regex: spec.pattern.0,
+            requires: spec.requires.or_derived(spec.pattern.as_str()),
+            regex: spec.pattern,
             equations,
         })
     }
@@ -104,7 +104,7 @@ impl Check for Arithmetic {
     fn placeholders(&self) -> Vec<&str> {
         ["computed", "stated", "assert", "match"]
             .into_iter()
-            .chain(self.regex.capture_names().flatten())
+            .chain(self.regex.names())
             .collect()
     }
 
@@ -118,10 +118,12 @@ impl Check for Arithmetic {
             if !self.requires.admits_span(ctx, scope_span) {
                 continue;
             }
+            let Some(regex) = self.regex.get() else {
+                return;
+            };
             let haystack = scope_span.text(text);
-            for captures in self.regex.captures_iter(haystack) {
-                let values: HashMap<&str, Stated> = self
-                    .regex
+            for captures in regex.captures_iter(haystack) {
+                let values: HashMap<&str, Stated> = regex
                     .capture_names()
                     .flatten()
                     .filter_map(|name| Some((name, Stated::parse(captures.name(name)?.as_str())?)))

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::load::RegexSpec;
+use super::load::LazyRegex;
 use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
@@ -25,7 +25,7 @@ pub struct Spec {
 #[serde(deny_unknown_fields)]
 struct FormSpec {
     name: String,
-    pattern: RegexSpec,
+    pattern: LazyRegex,
     /// Capture groups that are the reported (and fixed) span, the first that took part in the
     /// match; the whole match by default. A list because alternatives need their own names.
     /// A match in which none of them took part is no hit of the form (neither reported nor
@@ -78,13 +78,7 @@ impl Consistency {
         };
         for form in &spec.forms {
             for group in &form.span {
-                if !form
-                    .pattern
-                    .0
-                    .capture_names()
-                    .flatten()
-                    .any(|name| name == group)
-                {
+                if !form.pattern.names().any(|name| name == group) {
                     return Err(format!(
                         "规则 {}：span 指定的捕获组“{group}”不在写法“{}”的正则表达式中",
                         meta.id, form.name
@@ -107,7 +101,7 @@ impl Consistency {
             .forms
             .into_iter()
             .map(|form| FormSpec {
-                requires: form.requires.or_derived(form.pattern.0.as_str()),
+                requires: form.requires.or_derived(form.pattern.as_str()),
                 ..form
             })
             .collect();
@@ -136,8 +130,9 @@ impl FormSpec {
             .map(|s| (s.start, s.text(text)))
             .flat_map(|(start, haystack)| {
                 self.pattern
-                    .0
-                    .captures_iter(haystack)
+                    .get()
+                    .into_iter()
+                    .flat_map(|regex| regex.captures_iter(haystack))
                     .filter(|captures| self.is_hit(captures))
                     .map(move |captures| (start, captures))
             })
@@ -147,22 +142,26 @@ impl FormSpec {
     /// The hits in one haystack; without `span` groups every match is one, found without
     /// captures.
     fn hits(&self, haystack: &str) -> usize {
+        let Some(regex) = self.pattern.get() else {
+            return 0;
+        };
         if self.span.is_empty() {
-            return self.pattern.0.find_iter(haystack).count();
+            return regex.find_iter(haystack).count();
         }
-        self.pattern
-            .0
+        regex
             .captures_iter(haystack)
             .filter(|captures| self.is_hit(captures))
             .count()
     }
 
     fn has_hit(&self, haystack: &str) -> bool {
+        let Some(regex) = self.pattern.get() else {
+            return false;
+        };
         if self.span.is_empty() {
-            return self.pattern.0.is_match(haystack);
+            return regex.is_match(haystack);
         }
-        self.pattern
-            .0
+        regex
             .captures_iter(haystack)
             .any(|captures| self.is_hit(&captures))
     }
@@ -179,10 +178,7 @@ impl FormSpec {
 impl Check for Consistency {
     /// Its own four, then `{match}` and the named groups of any form, as in a pattern.
     fn placeholders(&self) -> Vec<&str> {
-        let groups = self
-            .forms
-            .iter()
-            .flat_map(|form| form.pattern.0.capture_names().flatten());
+        let groups = self.forms.iter().flat_map(|form| form.pattern.names());
         ["form", "preferred", "count", "preferred_count", "match"]
             .into_iter()
             .chain(groups)

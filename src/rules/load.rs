@@ -464,16 +464,54 @@ fn compile(
     Ok(Rule { meta, check })
 }
 
-/// A regex field, compiled when the YAML is read so that a bad one is reported at its line.
-#[derive(Clone, Debug)]
-pub struct RegexSpec(pub regex::Regex);
+/// A rule's regex, checked when the rule loads (so a bad one is reported at its YAML line) and
+/// compiled the first time a span holds its required literals: most of a run's start-up was
+/// compiling regexes that an empty or short document never needs.
+#[derive(Debug)]
+pub struct LazyRegex {
+    source: String,
+    /// Named capture groups, read from the parsed pattern.
+    pub(super) names: Vec<String>,
+    /// Every match stays on one line (`literals::stays_on_one_line`).
+    pub(super) one_line: bool,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
 
-impl<'de> Deserialize<'de> for RegexSpec {
+impl LazyRegex {
+    pub fn new(source: &str) -> Result<Self, String> {
+        let hir = regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| format!("正则表达式“{source}”无法编译：{e}"))?;
+        Ok(LazyRegex {
+            source: source.to_string(),
+            names: super::literals::capture_names(&hir),
+            one_line: super::literals::hir_stays_on_one_line(&hir),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The named capture groups, in pattern order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// The compiled regex; `None` only for a pattern that parses but is too big to compile,
+    /// which then matches nothing (`rule_examples` compiles every built-in one).
+    pub fn get(&self) -> Option<&regex::Regex> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&self.source).ok())
+            .as_ref()
+    }
+}
+
+impl<'de> Deserialize<'de> for LazyRegex {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let source = String::deserialize(deserializer)?;
-        regex::Regex::new(&source)
-            .map(RegexSpec)
-            .map_err(|e| serde::de::Error::custom(format!("正则表达式“{source}”无法编译：{e}")))
+        LazyRegex::new(&source).map_err(serde::de::Error::custom)
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::load::LazyRegex;
 use super::requires::Requires;
 use super::template::Template;
 use super::{Check, Context, RuleMeta, Scope, Sink};
@@ -49,52 +50,6 @@ pub enum Guard {
     /// Only where the text on at least one side of the match, up to the nearest space, is
     /// Chinese; never between two digits (`1,000`, `8:00`) or inside a URL.
     ChineseContext,
-}
-
-/// A rule's regex, checked when the rule loads (so a bad one is reported at its YAML line) and
-/// compiled the first time a span holds its required literals: most of a run's start-up was
-/// compiling regexes that an empty or short document never needs.
-#[derive(Debug)]
-pub struct LazyRegex {
-    source: String,
-    /// Named capture groups, read from the parsed pattern.
-    names: Vec<String>,
-    /// Every match stays on one line (`literals::stays_on_one_line`).
-    one_line: bool,
-    compiled: std::sync::OnceLock<Option<regex::Regex>>,
-}
-
-impl LazyRegex {
-    pub fn new(source: &str) -> Result<Self, String> {
-        let hir = regex_syntax::Parser::new()
-            .parse(source)
-            .map_err(|e| format!("正则表达式“{source}”无法编译：{e}"))?;
-        Ok(LazyRegex {
-            source: source.to_string(),
-            names: super::literals::capture_names(&hir),
-            one_line: super::literals::hir_stays_on_one_line(&hir),
-            compiled: std::sync::OnceLock::new(),
-        })
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.source
-    }
-
-    /// The compiled regex; `None` only for a pattern that parses but is too big to compile,
-    /// which then matches nothing (`rule_examples` compiles every built-in one).
-    pub fn get(&self) -> Option<&regex::Regex> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(&self.source).ok())
-            .as_ref()
-    }
-}
-
-impl<'de> Deserialize<'de> for LazyRegex {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let source = String::deserialize(deserializer)?;
-        LazyRegex::new(&source).map_err(serde::de::Error::custom)
-    }
 }
 
 struct Case {
