@@ -161,7 +161,6 @@ impl Check for Breakdown {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::RuleSet;
 
     const PACK: &str = "
 - id: data/test
@@ -175,11 +174,7 @@ mod tests {
 ";
 
     fn messages(text: &str) -> Vec<String> {
-        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
-        crate::engine::check_text(&rules, text)
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        crate::rules::test_messages(PACK, text)
     }
 
     #[test]

@@ -413,3 +413,14 @@ fn situation_messages(
     }
     Ok(messages)
 }
+
+/// The messages that a one-pack rule set gives on a text: how the kinds' unit tests read their
+/// own rules.
+#[cfg(test)]
+pub(crate) fn test_messages(pack: &str, text: &str) -> Vec<String> {
+    let rules = RuleSet::from_packs([("t.yaml".into(), pack.into())]).unwrap();
+    crate::engine::check_text(&rules, text)
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
+}

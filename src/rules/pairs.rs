@@ -239,7 +239,6 @@ impl Check for Pairs {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::RuleSet;
 
     const PACK: &str = "
 - id: test/unpaired
@@ -260,11 +259,7 @@ mod tests {
 ";
 
     fn messages(text: &str) -> Vec<String> {
-        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
-        crate::engine::check_text(&rules, text)
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        crate::rules::test_messages(PACK, text)
     }
 
     #[test]
