@@ -21,13 +21,16 @@ pub const EXTENSIONS: &[&str] = &["txt", "md", "docx"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
-    #[error("{0}: 路径不存在")]
-    Missing(PathBuf),
+    /// A named path that is neither a file nor a folder that can be walked, and why.
+    #[error("{path}: {reason}")]
+    Unreachable { path: PathBuf, reason: String },
     #[error("{0}: 目录中没有可检查的文件（.txt、.md、.docx）")]
     Empty(PathBuf),
-    #[error("遍历目录出错：{0}")]
-    Walk(#[from] ignore::Error),
-    #[error("{path}: 无法读取文件列表：{source}")]
+    /// An entry inside a folder that could not be read; the reason is in words for the user
+    /// (`ignore`'s own are English).
+    #[error("遍历目录出错：{reason}")]
+    Walk { path: PathBuf, reason: String },
+    #[error("{path}: 无法读取文件列表：{}", crate::source::io_reason(.source))]
     List {
         path: PathBuf,
         #[source]
@@ -46,10 +49,10 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
             continue;
         }
         if !path.is_dir() {
-            errors.push(WalkError::Missing(path.clone()));
+            errors.push(unreachable(path));
             continue;
         }
-        let before = files.len();
+        let before = (files.len(), errors.len());
         for entry in ignore::WalkBuilder::new(path)
             .sort_by_file_name(|a, b| a.cmp(b))
             .build()
@@ -66,16 +69,72 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
                         files.push(file.to_path_buf());
                     }
                 }
-                Err(error) => errors.push(WalkError::Walk(error)),
+                Err(error) => errors.push(WalkError::Walk {
+                    path: path.clone(),
+                    reason: walk_reason(&error),
+                }),
             }
         }
-        if files.len() == before {
+        // A folder whose entries could not be read is not "empty": its errors say why.
+        if (files.len(), errors.len()) == before {
             errors.push(WalkError::Empty(path.clone()));
         }
     }
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+impl WalkError {
+    /// The path the error is about, for the reports' file-level errors.
+    pub fn path(&self) -> &Path {
+        match self {
+            WalkError::Unreachable { path, .. }
+            | WalkError::Empty(path)
+            | WalkError::Walk { path, .. }
+            | WalkError::List { path, .. } => path,
+        }
+    }
+}
+
+/// Why a named path can be read neither as a file nor walked as a folder: missing, a dangling
+/// or looping symbolic link, a folder above it that cannot be entered.
+fn unreachable(path: &Path) -> WalkError {
+    let reason = match std::fs::metadata(path) {
+        Err(error)
+            if error.kind() == std::io::ErrorKind::NotFound
+                && std::fs::symlink_metadata(path).is_ok() =>
+        {
+            "符号链接指向的路径不存在".to_string()
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => "路径不存在".to_string(),
+        Err(error) => crate::source::io_reason(&error),
+        Ok(_) => "不是普通文件或目录".to_string(),
+    };
+    WalkError::Unreachable {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// An error from walking a folder, in words for the user.
+fn walk_reason(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { path, err } => {
+            format!("{}: {}", path.display(), walk_reason(err))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_reason(err)
+        }
+        ignore::Error::Loop { child, .. } => format!("{}: 符号链接形成循环", child.display()),
+        ignore::Error::Io(io) => crate::source::io_reason(io),
+        ignore::Error::Partial(errors) => errors
+            .iter()
+            .map(walk_reason)
+            .collect::<Vec<_>>()
+            .join("；"),
+        other => format!("忽略规则无法读取（{other}）"),
+    }
 }
 
 /// `--files-from`: one path a line (blank lines skipped), from a file or from stdin (`-`).
@@ -283,6 +342,30 @@ pub fn in_order<J: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_cannot_be_checked_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let looped = dir.path().join("a.txt");
+        std::os::unix::fs::symlink(dir.path().join("b.txt"), &looped).unwrap();
+        std::os::unix::fs::symlink(&looped, dir.path().join("b.txt")).unwrap();
+        let dangling = dir.path().join("c.txt");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        let missing = dir.path().join("d.txt");
+        let (files, errors) = collect_files(&[looped.clone(), dangling.clone(), missing.clone()]);
+        assert!(files.is_empty());
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                format!("{}: 符号链接形成循环", looped.display()),
+                format!("{}: 符号链接指向的路径不存在", dangling.display()),
+                format!("{}: 路径不存在", missing.display()),
+            ]
+        );
+        assert_eq!(errors[1].path(), dangling);
+    }
 
     #[test]
     fn results_come_in_order_and_stop_when_asked() {

@@ -127,17 +127,10 @@ pub(super) fn run(args: CheckArgs) -> i32 {
     };
     for error in walk_errors {
         eprintln!("gwlint: {error}");
-        if let workspace::WalkError::Missing(path) = &error {
-            failures.push(Failure {
-                path: path.clone(),
-                message: error.to_string(),
-            });
-        } else {
-            failures.push(Failure {
-                path: PathBuf::new(),
-                message: error.to_string(),
-            });
-        }
+        failures.push(Failure {
+            path: error.path().to_path_buf(),
+            message: error.to_string(),
+        });
     }
     if let Some(shard) = args.shard {
         walked.retain(|path| shard.holds(path));
