@@ -122,6 +122,17 @@ pub fn check_document(
             d.severity = *severity;
         }
     }
+    // No fix touches an aside (a URL, a link target, a source note) or drops an address or a
+    // number with separators, not even one whose finding is about text around it
+    // (`<b …a@b.cn-->` residue): the finding stays, to be fixed by hand.
+    for d in &mut diagnostics {
+        if d.fix
+            .as_ref()
+            .is_some_and(|fix| harms_protected_text(doc, fix))
+        {
+            d.fix = None;
+        }
+    }
     let unused = active.iter().find(|r| r.meta.kind == "suppression");
     let report_unused = unused.map(|rule| move |span, fix| rule.diagnostic(span, Some(fix)));
     crate::suppression::apply(
@@ -135,6 +146,29 @@ pub fn check_document(
     // and after the severities, so that the merged finding keeps the configured ones.
     merge_same_defect(&mut diagnostics);
     diagnostics
+}
+
+/// Whether a fix edits inside an aside, or removes a URL, an e-mail address or a number with
+/// separators (`1,234.5`) that its replacement does not keep.
+fn harms_protected_text(doc: &Document, fix: &crate::diagnostic::Fix) -> bool {
+    static PROTECTED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let protected = PROTECTED.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)[a-z][a-z0-9+.-]*://[^\s<>“”]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{1,3}(?:,\d{3})+(?:\.\d+)?",
+        )
+        .expect("built-in regex")
+    });
+    fix.edits.iter().any(|edit| {
+        let inside_aside = doc
+            .asides
+            .iter()
+            .any(|aside| edit.span.start < aside.end && aside.start < edit.span.end);
+        let removed = doc.text.get(edit.span.start..edit.span.end).unwrap_or("");
+        inside_aside
+            || protected
+                .find_iter(removed)
+                .any(|token| !edit.replacement.contains(token.as_str()))
+    })
 }
 
 /// Categories whose rules look at one mark and its neighbours wherever it stands. A rule of
