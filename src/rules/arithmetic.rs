@@ -114,10 +114,7 @@ impl Check for Arithmetic {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
-            if !self.requires.admits_span(ctx, scope_span) {
-                continue;
-            }
+        for scope_span in self.requires.admitted(ctx, self.scope) {
             let Some(regex) = self.regex.get() else {
                 return;
             };

@@ -156,10 +156,7 @@ impl Check for Growth {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
-            if !self.requires.admits_span(ctx, scope_span) {
-                continue;
-            }
+        for scope_span in self.requires.admitted(ctx, self.scope) {
             let haystack = scope_span.text(text);
             let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
             for (shape, re) in statements().iter().enumerate() {

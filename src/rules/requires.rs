@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Deserializer};
 
-use super::Context;
+use super::{Context, Scope};
 use crate::diagnostic::Span;
 
 #[derive(Clone, Debug, Default)]
@@ -75,6 +75,18 @@ impl Requires {
             return hits[set / 64] & (1 << (set % 64)) != 0;
         }
         finder.is_match(span.text(ctx.text()))
+    }
+
+    /// The spans of `scope` that may hold a match: where every literal-gated kind starts.
+    pub fn admitted<'c>(
+        &'c self,
+        ctx: &'c Context,
+        scope: Scope,
+    ) -> impl Iterator<Item = Span> + 'c {
+        scope
+            .spans(ctx.doc)
+            .into_iter()
+            .filter(move |span| self.admits_span(ctx, *span))
     }
 
     /// The literals the regex `pattern` cannot match without (`literals::required`), unless
