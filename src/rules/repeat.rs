@@ -62,19 +62,22 @@ impl Repeat {
         })
     }
 
-    /// The length in characters of the run doubled at `i`, if one is.
+    /// The length in characters of the run doubled at `i`, if one is. The character `len`
+    /// places on is compared first: it rules out almost every position at once.
     fn doubled_at(&self, chars: &[(usize, char)], i: usize) -> Option<usize> {
-        if self.not_starting.contains(&chars[i].1) {
+        let first = chars[i].1;
+        if !is_cjk(first) || self.not_starting.contains(&first) {
             return None;
         }
         let same = |a: usize, b: usize| matches!((chars.get(a), chars.get(b)), (Some(x), Some(y)) if x.1 == y.1);
-        let single = self.singles.contains(&chars[i].1)
-            && !(i >= 2 && same(i - 2, i - 1))
-            && !same(i + 2, i + 3);
+        let single = || {
+            self.singles.contains(&first) && !(i >= 2 && same(i - 2, i - 1)) && !same(i + 2, i + 3)
+        };
         (1..=self.max_chars).rev().find(|&len| {
             i + 2 * len <= chars.len()
+                && chars[i + len].1 == first
                 && (if len == 1 {
-                    single
+                    single()
                 } else {
                     len >= self.min_chars
                 })
@@ -97,20 +100,32 @@ impl Check for Repeat {
         for scope_span in self.scope.spans(ctx.doc) {
             let haystack = scope_span.text(text);
             let chars: Vec<(usize, char)> = haystack.char_indices().collect();
-            let allowed: Vec<Span> = self.allow.as_ref().map_or_else(Vec::new, |allow| {
-                allow
-                    .find_overlapping_iter(haystack)
-                    .map(|m| Span::new(m.start(), m.end()))
-                    .collect()
-            });
+            // The allowed words are looked for once a doubling is found: most spans have none.
+            let mut allowed: Option<Vec<Span>> = None;
             let end_of = |k: usize| chars.get(k).map_or(haystack.len(), |(at, _)| *at);
             let mut i = 0;
             while i < chars.len() {
+                // A doubling at `i` has its first character again within `max_chars`: in
+                // running text that rules out most places before any run is compared.
+                let first = chars[i].1;
+                let ahead = &chars[(i + 1).min(chars.len())..(i + 1 + self.max_chars).min(chars.len())];
+                if !ahead.iter().any(|&(_, c)| c == first) {
+                    i += 1;
+                    continue;
+                }
                 let Some(len) = self.doubled_at(&chars, i) else {
                     i += 1;
                     continue;
                 };
                 let whole = Span::new(chars[i].0, end_of(i + 2 * len));
+                let allowed = allowed.get_or_insert_with(|| {
+                    self.allow.as_ref().map_or_else(Vec::new, |allow| {
+                        allow
+                            .find_overlapping_iter(haystack)
+                            .map(|m| Span::new(m.start(), m.end()))
+                            .collect()
+                    })
+                });
                 if allowed.iter().any(|a| a.contains(whole)) {
                     i += 1;
                     continue;
