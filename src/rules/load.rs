@@ -524,6 +524,8 @@ pub struct LazyRegex {
     pub(super) names: Vec<String>,
     /// Every match stays on one line (`literals::stays_on_one_line`).
     pub(super) one_line: bool,
+    /// Literals every match contains (`literals::required`), read from the same parse.
+    pub(super) required: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
@@ -536,6 +538,7 @@ impl LazyRegex {
             source: source.to_string(),
             names: super::literals::capture_names(&hir),
             one_line: super::literals::hir_stays_on_one_line(&hir),
+            required: super::literals::required_of(&hir),
             compiled: std::sync::OnceLock::new(),
         })
     }
