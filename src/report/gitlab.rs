@@ -14,18 +14,25 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport, Items};
+use super::{Array, Emitter, Failure, FileReport, Format, Items, Render};
 use crate::diagnostic::Severity;
 
-pub struct Gitlab {
+const ISSUES: Array = Array::compact(b"  ");
+
+/// A file's issues, rendered by the worker that checked it.
+struct FileIssues;
+
+/// The array of issues.
+struct Gitlab {
     issues: Items,
 }
 
-impl Default for Gitlab {
-    fn default() -> Self {
-        Gitlab {
-            issues: Items::new(b"  "),
-        }
+pub fn format<'r>() -> Format<'r> {
+    Format {
+        render: Some(Box::new(FileIssues)),
+        emitter: Box::new(Gitlab {
+            issues: Items::new(ISSUES),
+        }),
     }
 }
 
@@ -58,12 +65,8 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-impl Emitter for Gitlab {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"[")
-    }
-
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for FileIssues {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = super::repo_path(file.path());
         let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
         for at in super::located(file) {
@@ -89,9 +92,19 @@ impl Emitter for Gitlab {
                     },
                 },
             };
-            self.issues.push(out, &issue)?;
+            ISSUES.render(out, &issue)?;
         }
         Ok(())
+    }
+}
+
+impl Emitter for Gitlab {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"[")
+    }
+
+    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        self.issues.write(rendered, out)
     }
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {

@@ -29,17 +29,19 @@ const SNIPPET_CHARS: usize = 120;
 
 /// The page shows a summary and an index before the documents, and reviewers open it one
 /// document set at a time: it is the one format that holds its files until the end.
-pub struct Html<'r> {
+struct Html<'r> {
     rules: &'r RuleSet,
     files: Vec<FileResult>,
 }
 
-impl<'r> Html<'r> {
-    pub fn new(rules: &'r RuleSet) -> Self {
-        Html {
+/// The page over `rules`; nothing is rendered per file.
+pub fn format(rules: &RuleSet) -> super::Format<'_> {
+    super::Format {
+        render: None,
+        emitter: Box::new(Html {
             rules,
             files: Vec::new(),
-        }
+        }),
     }
 }
 
@@ -47,6 +49,7 @@ impl super::Emitter for Html<'_> {
     fn file(
         &mut self,
         file: &super::FileReport,
+        _rendered: &[u8],
         _out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         self.files.push(file.result.clone());

@@ -8,18 +8,25 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport, Items};
+use super::{Array, Emitter, Failure, FileReport, Format, Items, Render};
 use crate::diagnostic::Severity;
 
-pub struct Rdjson {
+const DIAGNOSTICS: Array = Array::compact(b"    ");
+
+/// A file's diagnostics, rendered by the worker that checked it.
+struct FileDiagnostics;
+
+/// The report object and its array of diagnostics.
+struct Rdjson {
     diagnostics: Items,
 }
 
-impl Default for Rdjson {
-    fn default() -> Self {
-        Rdjson {
-            diagnostics: Items::new(b"    "),
-        }
+pub fn format<'r>() -> Format<'r> {
+    Format {
+        render: Some(Box::new(FileDiagnostics)),
+        emitter: Box::new(Rdjson {
+            diagnostics: Items::new(DIAGNOSTICS),
+        }),
     }
 }
 
@@ -94,12 +101,8 @@ fn range(file: &FileReport, span: crate::diagnostic::Span) -> Range {
     }
 }
 
-impl Emitter for Rdjson {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [")
-    }
-
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for FileDiagnostics {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = super::repo_path(file.path());
         for d in file.diagnostics() {
             // Suggestions are only exact for text that is the file's own bytes.
@@ -125,9 +128,19 @@ impl Emitter for Rdjson {
                 code: Some(Code { value: d.rule }),
                 suggestions,
             };
-            self.diagnostics.push(out, &diagnostic)?;
+            DIAGNOSTICS.render(out, &diagnostic)?;
         }
         Ok(())
+    }
+}
+
+impl Emitter for Rdjson {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [")
+    }
+
+    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        self.diagnostics.write(rendered, out)
     }
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
