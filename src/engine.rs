@@ -161,7 +161,9 @@ fn harms_protected_text(doc: &Document, fix: &crate::diagnostic::Fix) -> bool {
     fix.edits.iter().any(|edit| {
         // Asides are sorted and disjoint: the first that ends after the edit starts is the
         // only one that may overlap it.
-        let next_aside = doc.asides.partition_point(|aside| aside.end <= edit.span.start);
+        let next_aside = doc
+            .asides
+            .partition_point(|aside| aside.end <= edit.span.start);
         let inside_aside = doc
             .asides
             .get(next_aside)

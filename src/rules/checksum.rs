@@ -53,7 +53,10 @@ fn has_digit_run(text: &str, len: usize) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at + len <= bytes.len() {
-        match bytes[at..at + len].iter().rposition(|b| !b.is_ascii_digit()) {
+        match bytes[at..at + len]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+        {
             None => return true,
             Some(last) => at += last + 1,
         }

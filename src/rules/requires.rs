@@ -83,7 +83,11 @@ impl Requires {
         let Some(finder) = &self.finder else {
             return true;
         };
-        if let Some(presence) = self.id.get().and_then(|&set| ctx.literal_presence(set, span)) {
+        if let Some(presence) = self
+            .id
+            .get()
+            .and_then(|&set| ctx.literal_presence(set, span))
+        {
             return presence;
         }
         finder.is_match(span.text(ctx.text()))
