@@ -242,7 +242,7 @@ pub struct Json {
 impl Default for Json {
     fn default() -> Self {
         Json {
-            files: Items::new(FILES),
+            files: Items::default(),
             summary: Summary::default(),
             errors: Vec::new(),
         }
