@@ -14,7 +14,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Array, ArrayReport, Failure, FileReport, Format, Render};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
 const ISSUES: Array = Array::compact(b"  ");
@@ -25,7 +25,7 @@ struct FileIssues;
 pub fn format<'r>() -> Format<'r> {
     Format {
         render: Some(Box::new(FileIssues)),
-        emitter: Box::new(ArrayReport::new(ISSUES, b"[", (b"", b"\n"), failure)),
+        emitter: Box::new(ArrayReport::new(b"[", (b"", b"\n"), failure)),
     }
 }
 
@@ -92,10 +92,9 @@ impl Render for FileIssues {
 }
 
 /// A file that could not be checked: a blocker on its first line.
-fn failure(failure: &Failure, issues: Array, out: &mut Vec<u8>) -> io::Result<()> {
-    let path = super::repo_path(&failure.path);
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
     let issue = Issue {
-        description: &failure.message,
+        description: message,
         check_name: "gwlint/file",
         fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
         severity: "blocker",
@@ -104,5 +103,5 @@ fn failure(failure: &Failure, issues: Array, out: &mut Vec<u8>) -> io::Result<()
             lines: Lines { begin: 1, end: 1 },
         },
     };
-    issues.render(out, &issue)
+    ISSUES.render(out, &issue)
 }

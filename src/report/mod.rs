@@ -244,23 +244,21 @@ impl Items {
 /// element too.
 pub struct ArrayReport {
     items: Items,
-    array: Array,
     open: &'static [u8],
     /// What stands before the `]` when there are elements, and what follows it.
     close: (&'static [u8], &'static [u8]),
-    failure: fn(&Failure, Array, &mut Vec<u8>) -> io::Result<()>,
+    /// Renders a file that could not be checked, from its repository path and the message.
+    failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
 }
 
 impl ArrayReport {
     pub fn new(
-        array: Array,
         open: &'static [u8],
         close: (&'static [u8], &'static [u8]),
-        failure: fn(&Failure, Array, &mut Vec<u8>) -> io::Result<()>,
+        failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
     ) -> Self {
         ArrayReport {
             items: Items::default(),
-            array,
             open,
             close,
             failure,
@@ -279,7 +277,7 @@ impl Emitter for ArrayReport {
 
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
         let mut rendered = Vec::new();
-        (self.failure)(failure, self.array, &mut rendered)?;
+        (self.failure)(repo_path(&failure.path), &failure.message, &mut rendered)?;
         self.items.write(&rendered, out)
     }
 

@@ -8,7 +8,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{Array, ArrayReport, Failure, FileReport, Format, Render};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
 const DIAGNOSTICS: Array = Array::compact(b"    ");
@@ -20,7 +20,6 @@ pub fn format<'r>() -> Format<'r> {
     Format {
         render: Some(Box::new(FileDiagnostics)),
         emitter: Box::new(ArrayReport::new(
-            DIAGNOSTICS,
             b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [",
             (b"  ", b"\n}\n"),
             failure,
@@ -133,10 +132,9 @@ impl Render for FileDiagnostics {
 }
 
 /// A file that could not be checked: an error on its path, with no range.
-fn failure(failure: &Failure, diagnostics: Array, out: &mut Vec<u8>) -> io::Result<()> {
-    let path = super::repo_path(&failure.path);
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
     let diagnostic = RdDiagnostic {
-        message: &failure.message,
+        message,
         location: RdLocation {
             path: &path,
             range: None,
@@ -146,5 +144,5 @@ fn failure(failure: &Failure, diagnostics: Array, out: &mut Vec<u8>) -> io::Resu
         code: None,
         suggestions: Vec::new(),
     };
-    diagnostics.render(out, &diagnostic)
+    DIAGNOSTICS.render(out, &diagnostic)
 }
