@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::template::Template;
 use super::*;
+use crate::diagnostic::Diagnostic;
 use crate::source::io_reason;
 use crate::yaml::YamlError;
 
@@ -153,8 +154,12 @@ impl RuleSet {
     }
 
     /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`. User rules must also meet
-    /// their own examples (the built-in ones are held to theirs by the test suite).
-    pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, Box<LoadError>> {
+    /// their own examples, run by `run` (the built-in ones are held to theirs by the test
+    /// suite).
+    pub fn with_user_packs(
+        dirs: &[impl AsRef<Path>],
+        run: impl Fn(&RuleSet, &Rule, &str) -> Vec<Diagnostic>,
+    ) -> Result<Self, Box<LoadError>> {
         let mut user = Vec::new();
         for dir in dirs {
             user.extend(read_pack_dir(dir.as_ref())?);
@@ -167,7 +172,7 @@ impl RuleSet {
         let set = Self::load(packs.collect())?;
         for (file, yaml) in &user {
             for rule in set.rules.iter().filter(|r| &r.meta.origin == file) {
-                if let Some(reason) = set.example_failure(rule) {
+                if let Some(reason) = set.example_failure(rule, &run) {
                     return Err(YamlError::new(
                         WHAT,
                         file,
@@ -181,11 +186,17 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Why `rule` does not meet its own examples, if it does not.
-    pub fn example_failure(&self, rule: &Rule) -> Option<String> {
+    /// Why `rule` does not meet its own examples, if it does not. `run` checks a text with one
+    /// rule of the set (`engine::check_rule`): it is passed in, since `rules` sits below the
+    /// engine and never calls it.
+    pub fn example_failure(
+        &self,
+        rule: &Rule,
+        run: impl Fn(&RuleSet, &Rule, &str) -> Vec<Diagnostic>,
+    ) -> Option<String> {
         let id = rule.meta.id;
         for example in &rule.meta.examples.invalid {
-            let found = crate::engine::check_rule(self, rule, example);
+            let found = run(self, rule, example);
             if found.is_empty() {
                 return Some(format!(
                     "规则 {id} 的反例（invalid）没有触发规则：{example:?}"
@@ -204,7 +215,7 @@ impl RuleSet {
             }
         }
         for example in &rule.meta.examples.valid {
-            if let Some(found) = crate::engine::check_rule(self, rule, example).first() {
+            if let Some(found) = run(self, rule, example).first() {
                 return Some(format!(
                     "规则 {id} 的正例（valid）触发了规则：{example:?}（{}）",
                     found.message
@@ -524,6 +535,8 @@ pub struct LazyRegex {
     pub(super) names: Vec<String>,
     /// Every match stays on one line (`literals::stays_on_one_line`).
     pub(super) one_line: bool,
+    /// Literals every match contains (`literals::required`), read from the same parse.
+    pub(super) required: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
@@ -536,6 +549,7 @@ impl LazyRegex {
             source: source.to_string(),
             names: super::literals::capture_names(&hir),
             one_line: super::literals::hir_stays_on_one_line(&hir),
+            required: super::literals::required_of(&hir),
             compiled: std::sync::OnceLock::new(),
         })
     }
