@@ -10,11 +10,11 @@
 //! could not be checked is a `blocker` issue on line 1.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
-use super::{Array, Emitter, Failure, FileReport, Format, Items, Render};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
 const ISSUES: Array = Array::compact(b"  ");
@@ -22,17 +22,10 @@ const ISSUES: Array = Array::compact(b"  ");
 /// A file's issues, rendered by the worker that checked it.
 struct FileIssues;
 
-/// The array of issues.
-struct Gitlab {
-    issues: Items,
-}
-
 pub fn format<'r>() -> Format<'r> {
     Format {
         render: Some(Box::new(FileIssues)),
-        emitter: Box::new(Gitlab {
-            issues: Items::new(ISSUES),
-        }),
+        emitter: Box::new(ArrayReport::new(b"[", (b"", b"\n"), failure)),
     }
 }
 
@@ -98,32 +91,17 @@ impl Render for FileIssues {
     }
 }
 
-impl Emitter for Gitlab {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"[")
-    }
-
-    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
-        self.issues.write(rendered, out)
-    }
-
-    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = super::repo_path(&failure.path);
-        let issue = Issue {
-            description: &failure.message,
-            check_name: "gwlint/file",
-            fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
-            severity: "blocker",
-            location: IssueLocation {
-                path,
-                lines: Lines { begin: 1, end: 1 },
-            },
-        };
-        self.issues.push(out, &issue)
-    }
-
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.issues.close(out, b"")?;
-        out.write_all(b"\n")
-    }
+/// A file that could not be checked: a blocker on its first line.
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
+    let issue = Issue {
+        description: message,
+        check_name: "gwlint/file",
+        fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
+        severity: "blocker",
+        location: IssueLocation {
+            path,
+            lines: Lines { begin: 1, end: 1 },
+        },
+    };
+    ISSUES.render(out, &issue)
 }

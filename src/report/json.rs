@@ -232,21 +232,12 @@ impl Render for FileJson {
 }
 
 /// The JSON report's assembly: the `files` array, then errors and the summary.
+#[derive(Default)]
 pub struct Json {
     files: Items,
     summary: Summary,
     /// Files that could not be checked: few, and listed after the files.
     errors: Vec<Failure>,
-}
-
-impl Default for Json {
-    fn default() -> Self {
-        Json {
-            files: Items::new(FILES),
-            summary: Summary::default(),
-            errors: Vec::new(),
-        }
-    }
 }
 
 /// The JSON report, its findings carrying their rule's source when `rules` are given.

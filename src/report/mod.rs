@@ -213,19 +213,12 @@ impl Array {
 }
 
 /// A JSON array written in order from elements its `Array` rendered.
+#[derive(Default)]
 pub struct Items {
-    array: Array,
     started: bool,
 }
 
 impl Items {
-    pub fn new(array: Array) -> Self {
-        Items {
-            array,
-            started: false,
-        }
-    }
-
     /// Writes elements rendered by the `Array` (none, one or several), in order.
     pub fn write(&mut self, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
         if rendered.is_empty() {
@@ -236,13 +229,6 @@ impl Items {
         out.write_all(&rendered[skip..])
     }
 
-    /// Renders and writes one element.
-    pub fn push(&mut self, out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-        let mut rendered = Vec::new();
-        self.array.render(&mut rendered, value)?;
-        self.write(&rendered, out)
-    }
-
     /// Closes the array (opened by the caller), its `]` on a line of its own after `indent`.
     pub fn close(&self, out: &mut dyn Write, indent: &[u8]) -> io::Result<()> {
         if self.started {
@@ -250,6 +236,54 @@ impl Items {
             out.write_all(indent)?;
         }
         out.write_all(b"]")
+    }
+}
+
+/// A report that is one JSON array of elements rendered per file (GitLab's issues, rdjson's
+/// diagnostics) between a fixed opening and closing; a file that could not be checked is an
+/// element too.
+pub struct ArrayReport {
+    items: Items,
+    open: &'static [u8],
+    /// What stands before the `]` when there are elements, and what follows it.
+    close: (&'static [u8], &'static [u8]),
+    /// Renders a file that could not be checked, from its repository path and the message.
+    failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
+}
+
+impl ArrayReport {
+    pub fn new(
+        open: &'static [u8],
+        close: (&'static [u8], &'static [u8]),
+        failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
+    ) -> Self {
+        ArrayReport {
+            items: Items::default(),
+            open,
+            close,
+            failure,
+        }
+    }
+}
+
+impl Emitter for ArrayReport {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.open)
+    }
+
+    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        self.items.write(rendered, out)
+    }
+
+    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
+        let mut rendered = Vec::new();
+        (self.failure)(repo_path(&failure.path), &failure.message, &mut rendered)?;
+        self.items.write(&rendered, out)
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.items.close(out, self.close.0)?;
+        out.write_all(self.close.1)
     }
 }
 

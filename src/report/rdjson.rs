@@ -4,11 +4,11 @@
 //! and the fix as suggestions. rdjson lines are 1-based and its columns count UTF-8 bytes from
 //! the line start, plus one. A file that could not be checked is an `ERROR` on its path.
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
-use super::{Array, Emitter, Failure, FileReport, Format, Items, Render};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
 const DIAGNOSTICS: Array = Array::compact(b"    ");
@@ -16,17 +16,14 @@ const DIAGNOSTICS: Array = Array::compact(b"    ");
 /// A file's diagnostics, rendered by the worker that checked it.
 struct FileDiagnostics;
 
-/// The report object and its array of diagnostics.
-struct Rdjson {
-    diagnostics: Items,
-}
-
 pub fn format<'r>() -> Format<'r> {
     Format {
         render: Some(Box::new(FileDiagnostics)),
-        emitter: Box::new(Rdjson {
-            diagnostics: Items::new(DIAGNOSTICS),
-        }),
+        emitter: Box::new(ArrayReport::new(
+            b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [",
+            (b"  ", b"\n}\n"),
+            failure,
+        )),
     }
 }
 
@@ -134,33 +131,18 @@ impl Render for FileDiagnostics {
     }
 }
 
-impl Emitter for Rdjson {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [")
-    }
-
-    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
-        self.diagnostics.write(rendered, out)
-    }
-
-    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = super::repo_path(&failure.path);
-        let diagnostic = RdDiagnostic {
-            message: &failure.message,
-            location: RdLocation {
-                path: &path,
-                range: None,
-            },
-            severity: "ERROR",
-            source: Source { name: "gwlint" },
-            code: None,
-            suggestions: Vec::new(),
-        };
-        self.diagnostics.push(out, &diagnostic)
-    }
-
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.diagnostics.close(out, b"  ")?;
-        out.write_all(b"\n}\n")
-    }
+/// A file that could not be checked: an error on its path, with no range.
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
+    let diagnostic = RdDiagnostic {
+        message,
+        location: RdLocation {
+            path: &path,
+            range: None,
+        },
+        severity: "ERROR",
+        source: Source { name: "gwlint" },
+        code: None,
+        suggestions: Vec::new(),
+    };
+    DIAGNOSTICS.render(out, &diagnostic)
 }

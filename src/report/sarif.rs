@@ -249,7 +249,7 @@ pub fn format(rules: &RuleSet) -> io::Result<Format<'_>> {
         emitter: Box::new(Sarif {
             rules,
             spool: Spool::new()?,
-            results: Items::new(RESULTS),
+            results: Items::default(),
             numbered: Vec::new(),
             artifacts: Vec::new(),
             seen: Vec::new(),
