@@ -108,7 +108,15 @@ pub fn check_document(
 ) -> Vec<Diagnostic> {
     // One context for all the rules, so that the substitution rules share one word search.
     let ctx = Context::new(doc, rules, &options.settings).with_docx(docx);
-    let run = |rule: &&Rule| rule.run(&ctx);
+    // The configured severity is the one a diagnostic is made with.
+    let severity = |rule: &Rule| {
+        options
+            .severity
+            .get(rule.meta.id)
+            .copied()
+            .unwrap_or(rule.meta.severity)
+    };
+    let run = |rule: &&Rule| rule.run(&ctx, severity(rule));
     // Small documents are faster on one thread; the files around them keep the others busy.
     let mut diagnostics: Vec<Diagnostic> = if doc.text.len() > 256 * 1024 {
         active.par_iter().flat_map_iter(run).collect()
@@ -117,11 +125,6 @@ pub fn check_document(
     };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
-    for d in &mut diagnostics {
-        if let Some(severity) = options.severity.get(d.rule) {
-            d.severity = *severity;
-        }
-    }
     // No fix touches an aside (a URL, a link target, a source note) or drops an address or a
     // number with separators, not even one whose finding is about text around it
     // (`<b …a@b.cn-->` residue): the finding stays, to be fixed by hand.
@@ -134,7 +137,8 @@ pub fn check_document(
         }
     }
     let unused = active.iter().find(|r| r.meta.kind == "suppression");
-    let report_unused = unused.map(|rule| move |span, fix| rule.diagnostic(span, Some(fix)));
+    let report_unused =
+        unused.map(|rule| move |span, fix| rule.diagnostic(span, Some(fix), severity(rule)));
     crate::suppression::apply(
         &doc.text,
         &mut diagnostics,
@@ -143,7 +147,7 @@ pub fn check_document(
             .map(|f| f as &dyn Fn(_, _) -> Diagnostic),
     );
     // After the suppressions, so that a comment that silences one of the two rules is used,
-    // and after the severities, so that the merged finding keeps the configured ones.
+    // with every finding at its configured severity, so that the merged one keeps the higher.
     merge_same_defect(&mut diagnostics);
     diagnostics
 }
@@ -417,5 +421,35 @@ mod tests {
             .map(|d| (d.rule, d.severity))
             .collect();
         assert_eq!(found, [("header/salutation", Severity::Warning)]);
+    }
+
+    /// A configured severity is the one a finding is made with, for every rule, the finding of
+    /// an unused suppression comment included (it is made after the other rules have run).
+    #[test]
+    fn configured_severity_holds_for_every_finding() {
+        let rules = RuleSet::builtin().unwrap();
+        let active: Vec<&Rule> = rules
+            .rules
+            .iter()
+            .filter(|r| r.meta.default_enabled)
+            .collect();
+        let text = "关于开展检查的通知\n\n<!-- gwlint-disable-next-line term/duplicate-word -->\n一、要继续努力,做好工作。\n";
+        let doc = parse(text.to_string());
+        let mut options = Options::default();
+        for id in ["suppression/unused", "punct/halfwidth"] {
+            options.severity.insert(id.to_string(), Severity::Info);
+        }
+        let found: Vec<_> = check_document(&rules, &active, &doc, None, &options)
+            .into_iter()
+            .filter(|d| options.severity.contains_key(d.rule))
+            .map(|d| (d.rule, d.severity))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("suppression/unused", Severity::Info),
+                ("punct/halfwidth", Severity::Info)
+            ]
+        );
     }
 }

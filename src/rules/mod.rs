@@ -159,13 +159,16 @@ impl<'a> Context<'a> {
 /// Collects one rule's diagnostics on one document.
 pub struct Sink<'r> {
     rule: &'r RuleMeta,
+    /// The rule's severity in this run: its own, or the one the configuration gives it.
+    severity: Severity,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'r> Sink<'r> {
-    pub fn new(rule: &'r RuleMeta) -> Self {
+    pub fn new(rule: &'r RuleMeta, severity: Severity) -> Self {
         Sink {
             rule,
+            severity,
             diagnostics: Vec::new(),
         }
     }
@@ -203,7 +206,7 @@ impl<'r> Sink<'r> {
         let help = self.rule.help.as_ref().map(|help| help.render(&vars));
         self.diagnostics.push(Diagnostic {
             rule: self.rule.id,
-            severity: self.rule.severity,
+            severity: self.severity,
             span,
             message,
             help,
@@ -373,9 +376,10 @@ impl Rule {
         true
     }
 
-    /// A diagnostic of this rule with its own message and help (no placeholders filled).
-    pub fn diagnostic(&self, span: Span, fix: Option<Fix>) -> Diagnostic {
-        let mut sink = Sink::new(&self.meta);
+    /// A diagnostic of this rule at `severity` with its own message and help (no placeholders
+    /// filled).
+    pub fn diagnostic(&self, span: Span, fix: Option<Fix>, severity: Severity) -> Diagnostic {
+        let mut sink = Sink::new(&self.meta, severity);
         sink.report(span, |_| None, fix);
         sink.diagnostics.pop().expect("one diagnostic")
     }
@@ -385,8 +389,9 @@ impl Rule {
         self.check.house_value(value)
     }
 
-    pub fn run(&self, ctx: &Context) -> Vec<Diagnostic> {
-        let mut sink = Sink::new(&self.meta);
+    /// This rule's diagnostics on the context's document, made at `severity`.
+    pub fn run(&self, ctx: &Context, severity: Severity) -> Vec<Diagnostic> {
+        let mut sink = Sink::new(&self.meta, severity);
         if self.applies_to(ctx.doc) {
             self.check.check(ctx, &mut sink);
         }
