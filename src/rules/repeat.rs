@@ -64,29 +64,52 @@ impl Repeat {
 
     /// The length in characters of the run doubled at `i`, if one is. The character `len`
     /// places on is compared first: it rules out almost every position at once.
-    fn doubled_at(&self, chars: &[(usize, char)], i: usize) -> Option<usize> {
-        let first = chars[i].1;
+    fn doubled_at(&self, chars: &[char], i: usize) -> Option<usize> {
+        let first = chars[i];
         if !is_cjk(first) || self.not_starting.contains(&first) {
             return None;
         }
-        let same = |a: usize, b: usize| matches!((chars.get(a), chars.get(b)), (Some(x), Some(y)) if x.1 == y.1);
+        let same = |a: usize, b: usize| matches!((chars.get(a), chars.get(b)), (Some(x), Some(y)) if x == y);
         let single = || {
             self.singles.contains(&first) && !(i >= 2 && same(i - 2, i - 1)) && !same(i + 2, i + 3)
         };
         (1..=self.max_chars).rev().find(|&len| {
             i + 2 * len <= chars.len()
-                && chars[i + len].1 == first
+                && chars[i + len] == first
                 && (if len == 1 {
                     single()
                 } else {
                     len >= self.min_chars
                 })
-                && chars[i..i + 2 * len].iter().all(|(_, c)| is_cjk(*c))
+                && chars[i..i + 2 * len].iter().all(|&c| is_cjk(c))
                 && chars[i..i + len]
                     .iter()
                     .zip(&chars[i + len..i + 2 * len])
-                    .all(|(a, b)| a.1 == b.1)
+                    .all(|(a, b)| a == b)
         })
+    }
+}
+
+/// Byte offsets of character indices in a text, found by stepping from the last one asked
+/// for: the scan asks for nearby indices in mostly increasing order, so a report costs a few
+/// steps however long the span is.
+struct Offsets<'c> {
+    chars: &'c [char],
+    index: usize,
+    offset: usize,
+}
+
+impl Offsets<'_> {
+    fn of(&mut self, index: usize) -> usize {
+        while self.index < index {
+            self.offset += self.chars[self.index].len_utf8();
+            self.index += 1;
+        }
+        while self.index > index {
+            self.index -= 1;
+            self.offset -= self.chars[self.index].len_utf8();
+        }
+        self.offset
     }
 }
 
@@ -99,18 +122,23 @@ impl Check for Repeat {
         let text = ctx.text();
         for scope_span in self.scope.spans(ctx.doc) {
             let haystack = scope_span.text(text);
-            let chars: Vec<(usize, char)> = haystack.char_indices().collect();
+            // Characters alone, four bytes each: the scan below compares nothing else.
+            let chars: Vec<char> = haystack.chars().collect();
+            let mut offsets = Offsets {
+                chars: &chars,
+                index: 0,
+                offset: 0,
+            };
             // The allowed words are looked for once a doubling is found: most spans have none.
             let mut allowed: Option<Vec<Span>> = None;
-            let end_of = |k: usize| chars.get(k).map_or(haystack.len(), |(at, _)| *at);
             let mut i = 0;
             while i < chars.len() {
                 // A doubling at `i` has its first character again within `max_chars`: in
                 // running text that rules out most places before any run is compared.
-                let first = chars[i].1;
+                let first = chars[i];
                 let ahead =
                     &chars[(i + 1).min(chars.len())..(i + 1 + self.max_chars).min(chars.len())];
-                if !ahead.iter().any(|&(_, c)| c == first) {
+                if !ahead.contains(&first) {
                     i += 1;
                     continue;
                 }
@@ -118,7 +146,9 @@ impl Check for Repeat {
                     i += 1;
                     continue;
                 };
-                let whole = Span::new(chars[i].0, end_of(i + 2 * len));
+                let start = offsets.of(i);
+                let middle = offsets.of(i + len);
+                let whole = Span::new(start, offsets.of(i + 2 * len));
                 let allowed = allowed.get_or_insert_with(|| {
                     self.allow.as_ref().map_or_else(Vec::new, |allow| {
                         allow
@@ -131,8 +161,8 @@ impl Check for Repeat {
                     i += 1;
                     continue;
                 }
-                let second = Span::new(chars[i + len].0, whole.end);
-                let word = &haystack[chars[i].0..second.start];
+                let second = Span::new(middle, whole.end);
+                let word = &haystack[start..middle];
                 let span = second.shift(scope_span.start);
                 let fix = sink
                     .fix_applicability()
