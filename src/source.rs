@@ -81,7 +81,7 @@ impl LineEnding {
 }
 
 fn memchr_any(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+    memchr::memchr2(b'\n', b'\r', bytes)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -378,14 +378,13 @@ pub struct LineColumn {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
             .collect();
-        if text.contains('\r') {
-            let bytes = text.as_bytes();
-            let lone = text
-                .match_indices('\r')
-                .map(|(i, _)| i + 1)
+        if memchr::memchr(b'\r', bytes).is_some() {
+            let lone = memchr::memchr_iter(b'\r', bytes)
+                .map(|i| i + 1)
                 .filter(|&i| bytes.get(i) != Some(&b'\n'));
             let before = starts.len();
             starts.extend(lone);

@@ -108,7 +108,8 @@ impl Check for Repeat {
                 // A doubling at `i` has its first character again within `max_chars`: in
                 // running text that rules out most places before any run is compared.
                 let first = chars[i].1;
-                let ahead = &chars[(i + 1).min(chars.len())..(i + 1 + self.max_chars).min(chars.len())];
+                let ahead =
+                    &chars[(i + 1).min(chars.len())..(i + 1 + self.max_chars).min(chars.len())];
                 if !ahead.iter().any(|&(_, c)| c == first) {
                     i += 1;
                     continue;
