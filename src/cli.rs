@@ -286,7 +286,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn with_rules(dirs: &[PathBuf], body: impl FnOnce(&RuleSet) -> i32) -> i32 {
-    match RuleSet::with_user_packs(dirs) {
+    match RuleSet::with_user_packs(dirs, crate::engine::check_rule) {
         Ok(rules) => body(&rules),
         Err(error) => {
             eprintln!("{:?}", miette::Report::new(*error));

@@ -400,3 +400,31 @@ fn the_cache_gives_the_same_report_and_is_keyed_by_content() {
     let fresh: Value = serde_json::from_str(&fresh).unwrap();
     assert_eq!(a["diagnostics"], fresh["files"][0]["diagnostics"]);
 }
+
+#[test]
+fn the_cache_follows_the_config() {
+    let dir = folder();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |cached: bool| {
+        let mut args = vec!["check", "--format", "json-lines"];
+        if cached {
+            args.extend(["--cache-dir", s(cache.path())]);
+        }
+        args.push(".");
+        stdout(&run_in(dir.path(), &args))
+    };
+    let before = run(true);
+    assert_eq!(before, run(false));
+    assert!(before.contains("\"severity\":\"error\""), "{before}");
+    // A severity override, then a rule ignored, in gwlint.yaml: the same files under the same
+    // cache are reported as a run without the cache reports them.
+    for config in [
+        "severity:\n  punct/halfwidth: warning\n",
+        "ignore: [punct/halfwidth]\n",
+    ] {
+        write(dir.path(), "gwlint.yaml", config);
+        let after = run(true);
+        assert_ne!(after, before, "{config}");
+        assert_eq!(after, run(false), "{config}");
+    }
+}

@@ -14,7 +14,7 @@ use crate::config::{options_for, CliSettings, Config};
 use crate::diagnostic::{Applicability, Severity};
 use crate::engine::{check_source, FileResult};
 use crate::fix::{fix_file, unified_diff, write_file};
-use crate::report::{self, human::HumanOptions, Emitter, Failure, FileReport};
+use crate::report::{self, human::HumanOptions, Emitter, Failure, FileReport, Render};
 use crate::rules::RuleSet;
 use crate::source::{LineIndex, SourceFile};
 use crate::workspace::{self, Configs, Job};
@@ -214,7 +214,8 @@ enum Sink {
     File(PathBuf, std::io::BufWriter<std::fs::File>),
 }
 
-/// One report of the run: a format's emitter and where it writes.
+/// One report of the run: a format's emitter and where it writes (its renderer is the
+/// checker's).
 struct Output<'r> {
     emitter: Box<dyn Emitter + 'r>,
     sink: Sink,
@@ -238,6 +239,8 @@ struct Done {
     /// Findings the baseline held.
     suppressed: usize,
     notes: Vec<String>,
+    /// What each output's renderer made of the file.
+    rendered: std::io::Result<Vec<Vec<u8>>>,
 }
 
 /// Counters of the whole run, for the notes and the exit code.
@@ -258,13 +261,42 @@ struct Run<'a> {
     reports: Reports<'a>,
 }
 
-/// Checking, fixing and filtering one file.
+/// Checking, fixing, filtering and rendering one file.
 struct Checker<'a> {
     rules: &'a RuleSet,
     args: &'a CheckArgs,
     baseline: Option<Baseline>,
     min: Option<Applicability>,
     cache: Option<workspace::Cache>,
+    /// Each output's renderer, in the order of `Reports::outputs`.
+    renders: Vec<Option<Box<dyn Render + 'a>>>,
+    buffers: Buffers,
+}
+
+/// Render buffers, handed back once their bytes are written, so a run allocates about one per
+/// file in flight and each grows once to the size of a large file's report.
+#[derive(Default)]
+struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// A buffer kept above this size is dropped instead, so that one huge file does not hold
+    /// its report's memory for the rest of the run.
+    const KEEP: usize = 4 << 20;
+
+    fn take(&self) -> Vec<u8> {
+        let mut buffers = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        buffers.pop().unwrap_or_default()
+    }
+
+    fn give(&self, buffers: impl IntoIterator<Item = Vec<u8>>) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for mut buffer in buffers {
+            if buffer.capacity() <= Self::KEEP {
+                buffer.clear();
+                kept.push(buffer);
+            }
+        }
+    }
 }
 
 /// The outputs and what is recorded of every file.
@@ -297,6 +329,14 @@ impl<'a> Run<'a> {
             Applicability::Safe
         });
         let mut outputs = Vec::new();
+        let mut renders = Vec::new();
+        let mut add = |format: report::Format<'a>, sink: Sink| {
+            renders.push(format.render);
+            outputs.push(Output {
+                emitter: format.emitter,
+                sink,
+            });
+        };
         if recording.is_none() {
             // With `--fix` on stdin, stdout carries the fixed text and the report moves to stderr.
             let main_sink = match &args.output_file {
@@ -307,15 +347,12 @@ impl<'a> Run<'a> {
                 None => Sink::Stdout,
             };
             let terminal = matches!(main_sink, Sink::Stdout);
-            outputs.push(Output {
-                emitter: emitter(rules, args, args.format, args.statistics, terminal)?,
-                sink: main_sink,
-            });
-            for (format, path) in &args.report_to {
-                outputs.push(Output {
-                    emitter: emitter(rules, args, *format, false, false)?,
-                    sink: open(path)?,
-                });
+            add(
+                format(rules, args, args.format, args.statistics, terminal)?,
+                main_sink,
+            );
+            for (kind, path) in &args.report_to {
+                add(format(rules, args, *kind, false, false)?, open(path)?);
             }
         }
         Some(Run {
@@ -325,6 +362,8 @@ impl<'a> Run<'a> {
                 baseline,
                 min,
                 cache,
+                renders,
+                buffers: Buffers::default(),
             },
             reports: Reports {
                 args,
@@ -357,7 +396,7 @@ impl<'a> Run<'a> {
             jobs,
             window,
             |job| checker.check(job),
-            |checked| match reports.take(checked, &mut stdout, &mut tally) {
+            |checked| match reports.take(checked, &mut stdout, &mut tally, &checker.buffers) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {
                     error = Some(e);
@@ -442,6 +481,7 @@ impl Checker<'_> {
             fixed_stdin: None,
             suppressed: 0,
             notes: Vec::new(),
+            rendered: Ok(Vec::new()),
         };
         let mut done = match self.min {
             Some(min) => match self.fix(job, done, min) {
@@ -454,7 +494,25 @@ impl Checker<'_> {
             done.suppressed = baseline.apply_file(&mut done.result);
         }
         done.index = LineIndex::new(&done.result.document.text);
+        done.rendered = self.render(&done);
         Checked::File(Box::new(done))
+    }
+
+    /// Renders the file for every output that renders files.
+    fn render(&self, done: &Done) -> std::io::Result<Vec<Vec<u8>>> {
+        let report = FileReport {
+            result: &done.result,
+            index: &done.index,
+        };
+        let mut rendered = Vec::with_capacity(self.renders.len());
+        for render in &self.renders {
+            let mut buffer = self.buffers.take();
+            if let Some(render) = render {
+                render.render(&report, &mut buffer)?;
+            }
+            rendered.push(buffer);
+        }
+        Ok(rendered)
     }
 
     /// `--fix` and `--diff` on one file.
@@ -550,6 +608,7 @@ impl Reports<'_> {
         checked: Checked,
         stdout: &mut dyn Write,
         tally: &mut Tally,
+        buffers: &Buffers,
     ) -> std::io::Result<()> {
         let done = match checked {
             Checked::Failed(failure) => {
@@ -582,7 +641,14 @@ impl Reports<'_> {
             result: &done.result,
             index: &done.index,
         };
-        self.each(stdout, |emitter, out| emitter.file(&report, out))
+        let rendered = done.rendered?;
+        let mut outputs = rendered.iter();
+        let written = self.each(stdout, |emitter, out| {
+            let rendered = outputs.next().expect("one rendering per output");
+            emitter.file(&report, rendered, out)
+        });
+        buffers.give(rendered);
+        written
     }
 
     /// Runs `step` on every output with its writer.
@@ -674,23 +740,23 @@ fn open(path: &Path) -> Option<Sink> {
     }
 }
 
-fn emitter<'r>(
+fn format<'r>(
     rules: &'r RuleSet,
     args: &CheckArgs,
     format: Format,
     statistics: bool,
     terminal: bool,
-) -> Option<Box<dyn Emitter + 'r>> {
-    use report::statistics::{Shape, Statistics};
+) -> Option<report::Format<'r>> {
+    use report::statistics::Shape;
     if statistics {
         let shape = match format {
             Format::Json => Shape::Json,
             Format::JsonLines => Shape::JsonLines,
             _ => Shape::Table,
         };
-        return Some(Box::new(Statistics::new(shape)));
+        return Some(report::statistics::format(shape));
     }
-    let spooled = |made: std::io::Result<Box<dyn Emitter + 'r>>| {
+    let spooled = |made: std::io::Result<report::Format<'r>>| {
         made.map_err(|error| eprintln!("gwlint: 无法创建临时文件：{error}"))
             .ok()
     };
@@ -699,25 +765,21 @@ fn emitter<'r>(
             let color = terminal
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            Box::new(report::human::Human::new(&HumanOptions {
+            report::human::format(&HumanOptions {
                 color,
                 width: 100,
                 quiet: args.quiet,
-            }))
+            })
         }
-        Format::Json => Box::new(report::json::Json::new(rules)),
-        Format::JsonLines => Box::new(report::json_lines::JsonLines::new(rules)),
-        Format::Concise => Box::new(report::concise::Concise),
-        Format::Github => Box::new(report::github::Github),
-        Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),
-        Format::Rdjson => Box::new(report::rdjson::Rdjson::default()),
-        Format::Sarif => {
-            spooled(report::sarif::Sarif::new(rules).map(|e| Box::new(e) as Box<dyn Emitter>))?
-        }
-        Format::Junit => {
-            spooled(report::junit::Junit::new().map(|e| Box::new(e) as Box<dyn Emitter>))?
-        }
-        Format::Html => Box::new(report::html::Html::new(rules)),
+        Format::Json => report::json::format(Some(rules)),
+        Format::JsonLines => report::json_lines::format(rules),
+        Format::Concise => report::Format::stateless(report::concise::Concise),
+        Format::Github => report::Format::stateless(report::github::Github),
+        Format::Gitlab => report::gitlab::format(),
+        Format::Rdjson => report::rdjson::format(),
+        Format::Sarif => spooled(report::sarif::format(rules))?,
+        Format::Junit => spooled(report::junit::format())?,
+        Format::Html => report::html::format(rules),
     })
 }
 

@@ -3,17 +3,18 @@
 //! given (the engine's: path, position, rule id); columns count characters. Text from the
 //! documents is shown with its control characters made visible.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{visible, Emitter, FileReport};
+use super::{visible, Emitter, FileReport, Format, Render};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Concise;
 
-impl Emitter for Concise {
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for Concise {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = file.slash_path();
         let path = visible(&path);
         for at in super::located(file) {
@@ -31,18 +32,25 @@ impl Emitter for Concise {
     }
 }
 
+impl Emitter for Concise {}
+
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    super::render(&mut Concise, files)
+    Format::stateless(Concise).render(files)
 }
 
 /// A message on one line, whatever line breaks it holds.
-fn one_line(message: &str) -> String {
-    message
-        .split(['\r', '\n'])
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn one_line(message: &str) -> Cow<'_, str> {
+    if !message.contains(['\r', '\n']) {
+        return Cow::Borrowed(message.trim());
+    }
+    Cow::Owned(
+        message
+            .split(['\r', '\n'])
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 #[cfg(test)]

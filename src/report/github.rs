@@ -13,16 +13,16 @@
 
 use std::io::{self, Write};
 
-use super::{visible, Emitter, Failure, FileReport};
+use super::{visible, Emitter, Failure, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Github;
 
-impl Emitter for Github {
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for Github {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = visible(&escape_property(&file.slash_path())).into_owned();
         for at in super::located(file) {
             let (d, start, end) = (at.diagnostic, at.start, at.end);
@@ -48,7 +48,9 @@ impl Emitter for Github {
         }
         Ok(())
     }
+}
 
+impl Emitter for Github {
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
         let path = failure.path.to_string_lossy().replace('\\', "/");
         writeln!(
@@ -61,7 +63,7 @@ impl Emitter for Github {
 }
 
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    super::render(&mut Github, files)
+    Format::stateless(Github).render(files)
 }
 
 /// The escaping the Actions runner undoes in a command's message.

@@ -10,22 +10,22 @@
 //! could not be checked is a `blocker` issue on line 1.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport, Items};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
-pub struct Gitlab {
-    issues: Items,
-}
+const ISSUES: Array = Array::compact(b"  ");
 
-impl Default for Gitlab {
-    fn default() -> Self {
-        Gitlab {
-            issues: Items::new(b"  "),
-        }
+/// A file's issues, rendered by the worker that checked it.
+struct FileIssues;
+
+pub fn format<'r>() -> Format<'r> {
+    Format {
+        render: Some(Box::new(FileIssues)),
+        emitter: Box::new(ArrayReport::new(b"[", (b"", b"\n"), failure)),
     }
 }
 
@@ -58,12 +58,8 @@ fn severity(severity: Severity) -> &'static str {
     }
 }
 
-impl Emitter for Gitlab {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"[")
-    }
-
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for FileIssues {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = super::repo_path(file.path());
         let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
         for at in super::located(file) {
@@ -89,28 +85,23 @@ impl Emitter for Gitlab {
                     },
                 },
             };
-            self.issues.push(out, &issue)?;
+            ISSUES.render(out, &issue)?;
         }
         Ok(())
     }
+}
 
-    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = super::repo_path(&failure.path);
-        let issue = Issue {
-            description: &failure.message,
-            check_name: "gwlint/file",
-            fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
-            severity: "blocker",
-            location: IssueLocation {
-                path,
-                lines: Lines { begin: 1, end: 1 },
-            },
-        };
-        self.issues.push(out, &issue)
-    }
-
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.issues.close(out, b"")?;
-        out.write_all(b"\n")
-    }
+/// A file that could not be checked: a blocker on its first line.
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
+    let issue = Issue {
+        description: message,
+        check_name: "gwlint/file",
+        fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
+        severity: "blocker",
+        location: IssueLocation {
+            path,
+            lines: Lines { begin: 1, end: 1 },
+        },
+    };
+    ISSUES.render(out, &issue)
 }

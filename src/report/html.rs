@@ -17,29 +17,30 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::{json, FileReport};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
+use crate::source::LineIndex;
 
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/app.js");
 
-/// How much of a flagged text or of a fix's original text the blob carries.
-const SNIPPET_CHARS: usize = 120;
-
 /// The page shows a summary and an index before the documents, and reviewers open it one
 /// document set at a time: it is the one format that holds its files until the end.
-pub struct Html<'r> {
+struct Html<'r> {
     rules: &'r RuleSet,
     files: Vec<FileResult>,
 }
 
-impl<'r> Html<'r> {
-    pub fn new(rules: &'r RuleSet) -> Self {
-        Html {
+/// The page over `rules`; nothing is rendered per file.
+pub fn format(rules: &RuleSet) -> super::Format<'_> {
+    super::Format {
+        render: None,
+        emitter: Box::new(Html {
             rules,
             files: Vec::new(),
-        }
+        }),
     }
 }
 
@@ -47,6 +48,7 @@ impl super::Emitter for Html<'_> {
     fn file(
         &mut self,
         file: &super::FileReport,
+        _rendered: &[u8],
         _out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         self.files.push(file.result.clone());
@@ -156,63 +158,30 @@ fn clamp(text: &str, d: &Diagnostic) -> (usize, usize) {
     (start, end)
 }
 
-/// 1-based line and character column, as in the JSON report.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
-struct Position {
-    line: usize,
-    column: usize,
-}
-
-/// Line and column of every offset asked for, in one pass over the text (per-offset counting
-/// from the line start would be quadratic on a long line with many findings).
-fn positions(text: &str, lines: &[Line], offsets: &[usize]) -> Vec<Position> {
-    let mut order: Vec<usize> = (0..offsets.len()).collect();
-    order.sort_by_key(|&i| offsets[i]);
-    let mut result = vec![Position::default(); offsets.len()];
-    let mut last: Option<(usize, usize, usize)> = None; // (line index, offset, column)
-    for i in order {
-        let offset = offsets[i];
-        let line = lines.partition_point(|l| l.start <= offset).max(1) - 1;
-        let column = match last {
-            Some((last_line, last_offset, last_column)) if last_line == line => {
-                last_column + text[last_offset..offset].chars().count()
-            }
-            _ => text[lines[line].start..offset].chars().count() + 1,
-        };
-        last = Some((line, offset, column));
-        result[i] = Position {
-            line: line + 1,
-            column,
-        };
-    }
-    result
-}
-
 /// What the page needs of one file beyond the `FileResult`.
 struct Prepared {
     /// Id of the file's first finding.
     base: usize,
     lines: Vec<Line>,
+    index: LineIndex,
     spans: Vec<(usize, usize)>,
-    starts: Vec<Position>,
-    ends: Vec<Position>,
 }
 
 impl Prepared {
     fn new(file: &FileResult, base: usize) -> Self {
         let text = &file.document.text;
-        let lines = lines(text);
-        let spans: Vec<(usize, usize)> = file.diagnostics.iter().map(|d| clamp(text, d)).collect();
-        let offsets: Vec<usize> = spans.iter().flat_map(|&(s, e)| [s, e]).collect();
-        let found = positions(text, &lines, &offsets);
-        let starts = found.iter().step_by(2).copied().collect();
-        let ends = found.iter().skip(1).step_by(2).copied().collect();
         Prepared {
             base,
-            lines,
-            spans,
-            starts,
-            ends,
+            lines: lines(text),
+            index: LineIndex::new(text),
+            spans: file.diagnostics.iter().map(|d| clamp(text, d)).collect(),
+        }
+    }
+
+    fn report<'a>(&'a self, file: &'a FileResult) -> FileReport<'a> {
+        FileReport {
+            result: file,
+            index: &self.index,
         }
     }
 }
@@ -221,19 +190,25 @@ impl Prepared {
 // Escaping and labels
 
 fn escape_into(out: &mut String, text: &str) {
+    replace_into(out, text, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    });
+}
+
+/// Copies `text` onto `out`, each ASCII byte that `replacement` names replaced.
+fn replace_into(out: &mut String, text: &str, replacement: impl Fn(u8) -> Option<&'static str>) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(entity);
-        last = i + 1;
+        if let Some(replaced) = replacement(b) {
+            out.push_str(&text[last..i]);
+            out.push_str(replaced);
+            last = i + 1;
+        }
     }
     out.push_str(&text[last..]);
 }
@@ -689,9 +664,10 @@ fn panel(out: &mut String, files: &[FileResult], prepared: &[Prepared]) {
             escape_into(out, &file_name(file));
             out.push_str("</a></h3>\n");
         }
-        for (i, d) in file.diagnostics.iter().enumerate() {
-            let id = prep.base + i;
-            let at = prep.starts[i];
+        let report = prep.report(file);
+        for (i, at) in super::located(&report).enumerate() {
+            let (id, d) = (prep.base + i, at.diagnostic);
+            let at = at.start;
             let _ = write!(
                 out,
                 "<a class=\"gw-item {}\" href=\"#gw-h-{id}\" data-f=\"{id}\" data-rule=\"",
@@ -730,32 +706,15 @@ struct BlobRule<'a> {
     explain: String,
 }
 
+/// A finding is the JSON report's diagnostic, with the file it is in and, for a fix, the text
+/// each edit replaces (the JSON report gives only its byte range).
 #[derive(Serialize)]
 struct BlobFinding<'a> {
     file: usize,
-    rule: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    help: Option<&'a str>,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    text: String,
-    fix: Option<BlobFix>,
-}
-
-#[derive(Serialize)]
-struct BlobFix {
-    applicability: &'static str,
-    edits: Vec<BlobEdit>,
-}
-
-#[derive(Serialize)]
-struct BlobEdit {
-    /// The text the edit replaces (shortened when long).
-    original: String,
-    replacement: String,
+    #[serde(flatten)]
+    diagnostic: json::JsonDiagnostic<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    originals: Vec<&'a str>,
 }
 
 /// Rule explanations are YAML blocks wrapped at a fixed width, often mid-sentence. For a popup
@@ -802,14 +761,13 @@ fn starts_item(line: &str) -> bool {
         .is_some_and(|rest| rest.starts_with(['）', ')']))
 }
 
-fn snippet(text: &str) -> String {
-    match text.char_indices().nth(SNIPPET_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
 fn blob(files: &[FileResult], prepared: &[Prepared], rules: &RuleSet) -> String {
+    let sources = json::Sources::new(rules);
+    let reports: Vec<FileReport> = files
+        .iter()
+        .zip(prepared)
+        .map(|(file, prep)| prep.report(file))
+        .collect();
     let mut blob = Blob {
         files: files
             .iter()
@@ -818,42 +776,24 @@ fn blob(files: &[FileResult], prepared: &[Prepared], rules: &RuleSet) -> String 
         rules: BTreeMap::new(),
         findings: Vec::new(),
     };
-    for (index, (file, prep)) in files.iter().zip(prepared).enumerate() {
-        let text = &file.document.text;
-        for (i, d) in file.diagnostics.iter().enumerate() {
+    for (index, report) in reports.iter().enumerate() {
+        let text = report.text();
+        for at in super::located(report) {
+            let d = at.diagnostic;
             if let Some(rule) = rules.get(d.rule) {
                 blob.rules.entry(d.rule).or_insert(BlobRule {
                     kind: rule.meta.kind,
                     explain: unwrap_lines(&rule.meta.explain),
                 });
             }
-            let (start, end) = prep.spans[i];
+            let originals = d.fix.iter().flat_map(|fix| &fix.edits).map(|e| {
+                let start = floor_boundary(text, e.span.start);
+                &text[start..floor_boundary(text, e.span.end).max(start)]
+            });
             blob.findings.push(BlobFinding {
                 file: index,
-                rule: d.rule,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                help: d.help.as_deref(),
-                line: prep.starts[i].line,
-                column: prep.starts[i].column,
-                end_line: prep.ends[i].line,
-                end_column: prep.ends[i].column,
-                text: snippet(&text[start..end]),
-                fix: d.fix.as_ref().map(|fix| BlobFix {
-                    applicability: fix.applicability.as_str(),
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let s = floor_boundary(text, e.span.start);
-                            let t = floor_boundary(text, e.span.end).max(s);
-                            BlobEdit {
-                                original: snippet(&text[s..t]),
-                                replacement: e.replacement.clone(),
-                            }
-                        })
-                        .collect(),
-                }),
+                originals: originals.collect(),
+                diagnostic: json::diagnostic(report, at, &sources),
             });
         }
     }
@@ -865,19 +805,12 @@ fn blob(files: &[FileResult], prepared: &[Prepared], rules: &RuleSet) -> String 
 /// `\u003c` and friends mean the same, so no `</script>` or `<!--` can appear.
 fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 64);
-    let mut last = 0;
-    for (i, b) in json.bytes().enumerate() {
-        let escaped = match b {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        out.push_str(&json[last..i]);
-        out.push_str(escaped);
-        last = i + 1;
-    }
-    out.push_str(&json[last..]);
+    replace_into(&mut out, json, |b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    });
     out
 }
 
@@ -892,11 +825,7 @@ mod tests {
             let index = crate::source::LineIndex::new(text);
             for (n, line) in ours.iter().enumerate() {
                 assert_eq!(index.line_start(n + 1), line.start, "{text:?}");
-            }
-            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
-                let p = positions(text, &ours, &[offset])[0];
-                let q = index.line_col(text, offset);
-                assert_eq!((p.line, p.column), (q.line, q.column), "{text:?} @{offset}");
+                assert_eq!(index.line_end(text, n + 1), line.end, "{text:?}");
             }
         }
     }

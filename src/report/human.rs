@@ -12,7 +12,7 @@ use miette::{
 
 use std::io::{self, Write};
 
-use super::{visible, Emitter, FileReport, Summary};
+use super::{visible, Emitter, FileReport, Format, Render, Summary};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::engine::FileResult;
 use crate::source::LineIndex;
@@ -30,42 +30,55 @@ pub struct HumanOptions {
     pub quiet: bool,
 }
 
-/// The human report: each file's reports as it comes, per-rule counts and a summary at the end.
-pub struct Human {
+/// Each file's reports, rendered by the worker that checked it.
+struct FileReports {
     handler: GraphicalReportHandler,
+}
+
+impl Render for FileReports {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+        out.extend_from_slice(render_file(&self.handler, file).as_bytes());
+        Ok(())
+    }
+}
+
+/// The human report: each file's reports as it comes, per-rule counts and a summary at the end.
+struct Human {
     quiet: bool,
     summary: Summary,
     /// Per rule: severity, count, how many have a fix.
     per_rule: BTreeMap<&'static str, (Severity, usize, usize)>,
 }
 
-impl Human {
-    pub fn new(options: &HumanOptions) -> Self {
-        let theme = if options.color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        Human {
+pub fn format<'r>(options: &HumanOptions) -> Format<'r> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    Format {
+        render: Some(Box::new(FileReports {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(options.width)
                 .with_context_lines(0),
+        })),
+        emitter: Box::new(Human {
             quiet: options.quiet,
             summary: Summary::default(),
             per_rule: BTreeMap::new(),
-        }
+        }),
     }
 }
 
 impl Emitter for Human {
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    fn file(&mut self, file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
         self.summary.add(file.diagnostics());
         for d in file.diagnostics() {
             let entry = self.per_rule.entry(d.rule).or_insert((d.severity, 0, 0));
             entry.1 += 1;
             entry.2 += usize::from(d.fix.is_some());
         }
-        out.write_all(render_file(&self.handler, file).as_bytes())
+        out.write_all(rendered)
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
@@ -77,7 +90,7 @@ impl Emitter for Human {
 }
 
 pub fn render(files: &[FileResult], options: &HumanOptions) -> String {
-    super::render(&mut Human::new(options), files)
+    format(options).render(files)
 }
 
 /// Every report of one file.

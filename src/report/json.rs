@@ -2,32 +2,47 @@
 //! columns count characters; byte offsets index the decoded UTF-8 text.
 //!
 //! The report is one pretty-printed object (serde_json's `PrettyFormatter`), written a file at
-//! a time: the `files` array is opened by `begin`, each file is serialised where it stands in
-//! the array as soon as it is handed over, and `end` closes the array and adds the files that
-//! could not be checked (`errors`, only when there are any) and the summary.
+//! a time: `begin` opens the `files` array, each file's object is rendered where it stands in
+//! the array by the worker that checked it and written as soon as it is handed over, and `end`
+//! closes the array and adds the files that could not be checked (`errors`, only when there are
+//! any) and the summary. The same file object, compact, is a line of `json-lines`, and the same
+//! diagnostic object is a finding of the HTML page.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{Emitter, Failure, FileReport, Summary};
-use crate::diagnostic::{Diagnostic, Fix};
+use super::{Array, Emitter, Failure, FileReport, Format, Items, Located, Render, Summary};
+use crate::diagnostic::{Edit, Fix};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
 pub const VERSION: u32 = 1;
 
+/// Where a file's object stands in the report: in `files`, two levels deep.
+const FILES: Array = Array::pretty(b"    ", 2);
+
 /// One file of the report (also one line of `json-lines`).
 #[derive(Serialize)]
 pub struct File<'a> {
-    path: String,
+    path: Shown<std::path::Display<'a>>,
     encoding: &'static str,
     line_ending: &'static str,
     doc_type: Option<&'static str>,
     midyear: bool,
-    date: Option<String>,
+    date: Option<Shown<crate::model::DocDate>>,
     diagnostics: Diagnostics<'a>,
+}
+
+/// A value serialised as the string it displays as, written straight into the output.
+pub struct Shown<T>(pub T);
+
+impl<T: Display> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
 /// A file's diagnostics, serialised straight from the file's own list.
@@ -36,11 +51,7 @@ pub struct Diagnostics<'a>(&'a FileReport<'a>, &'a Sources);
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Diagnostics(file, sources) = self;
-        serializer.collect_seq(
-            file.diagnostics()
-                .iter()
-                .map(|d| diagnostic(file, d, sources)),
-        )
+        serializer.collect_seq(super::located(file).map(|at| diagnostic(file, at, sources)))
     }
 }
 
@@ -76,6 +87,7 @@ pub struct JsonSource {
     clause: String,
 }
 
+/// One finding, borrowed from the diagnostic and the text.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
     rule: &'static str,
@@ -97,7 +109,20 @@ pub struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     applicability: &'static str,
-    edits: Vec<JsonEdit<'a>>,
+    edits: JsonEdits<'a>,
+}
+
+/// A fix's edits, serialised straight from the fix.
+struct JsonEdits<'a>(&'a [Edit]);
+
+impl Serialize for JsonEdits<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| JsonEdit {
+            replacement: &e.replacement,
+            byte_start: e.span.start,
+            byte_end: e.span.end,
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -110,26 +135,25 @@ struct JsonEdit<'a> {
 /// A file that could not be checked.
 #[derive(Serialize)]
 pub struct JsonError<'a> {
-    path: String,
+    path: Shown<std::path::Display<'a>>,
     message: &'a str,
 }
 
 pub fn diagnostic<'a>(
     file: &'a FileReport<'a>,
-    d: &'a Diagnostic,
+    at: Located<'a>,
     sources: &'a Sources,
 ) -> JsonDiagnostic<'a> {
-    let start = file.line_col(d.span.start);
-    let end = file.line_col(d.span.end);
+    let d = at.diagnostic;
     JsonDiagnostic {
         rule: d.rule,
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
+        line: at.start.line,
+        column: at.start.column,
+        end_line: at.end.line,
+        end_column: at.end.column,
         byte_start: d.span.start,
         byte_end: d.span.end,
         text: d.span.text(file.text()),
@@ -141,34 +165,26 @@ pub fn diagnostic<'a>(
 fn fix(fix: &Fix) -> JsonFix<'_> {
     JsonFix {
         applicability: fix.applicability.as_str(),
-        edits: fix
-            .edits
-            .iter()
-            .map(|e| JsonEdit {
-                replacement: &e.replacement,
-                byte_start: e.span.start,
-                byte_end: e.span.end,
-            })
-            .collect(),
+        edits: JsonEdits(&fix.edits),
     }
 }
 
 pub fn file<'a>(file: &'a FileReport<'a>, sources: &'a Sources) -> File<'a> {
     let result = file.result;
     File {
-        path: result.source.path.display().to_string(),
+        path: Shown(result.source.path.display()),
         encoding: result.source.encoding.as_str(),
         line_ending: result.source.line_ending.as_str(),
         doc_type: result.document.meta.doc_type.map(|t| t.name()),
         midyear: result.document.meta.midyear,
-        date: result.document.meta.date.map(|d| d.to_string()),
+        date: result.document.meta.date.map(Shown),
         diagnostics: Diagnostics(file, sources),
     }
 }
 
 pub fn error(failure: &Failure) -> JsonError<'_> {
     JsonError {
-        path: failure.path.display().to_string(),
+        path: Shown(failure.path.display()),
         message: &failure.message,
     }
 }
@@ -186,25 +202,49 @@ pub fn pretty_at<W: Write>(out: W, value: &impl Serialize, depth: usize) -> io::
         .map_err(io::Error::from)
 }
 
-/// The JSON report, a file at a time.
+/// Renders a file's object: an element of the report's `files`, or (`json-lines`) a line.
+pub struct FileJson {
+    sources: Sources,
+    line: bool,
+}
+
+impl FileJson {
+    /// Objects whose findings carry their rule's source (none without `rules`).
+    pub fn new(rules: Option<&RuleSet>, line: bool) -> Self {
+        FileJson {
+            sources: rules.map(Sources::new).unwrap_or_default(),
+            line,
+        }
+    }
+}
+
+impl Render for FileJson {
+    fn render(&self, report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+        let value = file(report, &self.sources);
+        if self.line {
+            serde_json::to_writer(&mut *out, &value)?;
+            out.push(b'\n');
+            Ok(())
+        } else {
+            FILES.render(out, &value)
+        }
+    }
+}
+
+/// The JSON report's assembly: the `files` array, then errors and the summary.
 #[derive(Default)]
 pub struct Json {
+    files: Items,
     summary: Summary,
     /// Files that could not be checked: few, and listed after the files.
     errors: Vec<Failure>,
-    /// A file's JSON is made here and written out in one piece: serde writes many small
-    /// pieces, which cost little in a `Vec` and much through a `dyn Write`.
-    buffer: Vec<u8>,
-    sources: Sources,
 }
 
-impl Json {
-    /// A report whose findings carry their rule's source.
-    pub fn new(rules: &RuleSet) -> Self {
-        Json {
-            sources: Sources::new(rules),
-            ..Json::default()
-        }
+/// The JSON report, its findings carrying their rule's source when `rules` are given.
+pub fn format<'r>(rules: Option<&RuleSet>) -> Format<'r> {
+    Format {
+        render: Some(Box::new(FileJson::new(rules, false))),
+        emitter: Box::new(Json::default()),
     }
 }
 
@@ -213,16 +253,14 @@ impl Emitter for Json {
         write!(out, "{{\n  \"version\": {VERSION},\n  \"files\": [")
     }
 
-    fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        self.buffer.clear();
-        self.buffer.extend_from_slice(if self.summary.files == 0 {
-            b"\n    "
-        } else {
-            b",\n    "
-        });
+    fn file(
+        &mut self,
+        report: &FileReport,
+        rendered: &[u8],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         self.summary.add(report.diagnostics());
-        pretty_at(&mut self.buffer, &file(report, &self.sources), 2)?;
-        out.write_all(&self.buffer)
+        self.files.write(rendered, out)
     }
 
     fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
@@ -231,11 +269,7 @@ impl Emitter for Json {
     }
 
     fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(if self.summary.files == 0 {
-            b"]"
-        } else {
-            b"\n  ]"
-        })?;
+        self.files.close(out, b"  ")?;
         if !self.errors.is_empty() {
             out.write_all(b",\n  \"errors\": ")?;
             let errors: Vec<JsonError> = self.errors.iter().map(error).collect();
@@ -249,7 +283,7 @@ impl Emitter for Json {
 
 /// The whole report for files in memory.
 pub fn render(files: &[FileResult]) -> String {
-    super::render(&mut Json::default(), files)
+    format(None).render(files)
 }
 
 #[cfg(test)]
@@ -318,7 +352,7 @@ mod tests {
             assert_eq!(render(&files[..n]), whole(&files[..n], &[]));
             for failed in [&failures[..0], &failures[..]] {
                 let mut out = Vec::new();
-                super::super::write(&mut Json::default(), &files[..n], failed, &mut out).unwrap();
+                format(None).write(&files[..n], failed, &mut out).unwrap();
                 assert_eq!(String::from_utf8(out).unwrap(), whole(&files[..n], failed));
             }
         }

@@ -8,42 +8,30 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{json, Emitter, Failure, FileReport};
+use super::{json, Emitter, Failure, Format};
+use crate::rules::RuleSet;
 
-#[derive(Default)]
-pub struct JsonLines {
-    /// A line is made here and written out in one piece (see `json::Json`).
-    buffer: Vec<u8>,
-    sources: json::Sources,
-}
+/// `json-lines`: a file's line is rendered whole by the worker; only failures are written here.
+struct JsonLines;
 
-impl JsonLines {
-    /// Lines whose findings carry their rule's source.
-    pub fn new(rules: &crate::rules::RuleSet) -> Self {
-        JsonLines {
-            sources: json::Sources::new(rules),
-            ..JsonLines::default()
-        }
+/// Lines whose findings carry their rule's source.
+pub fn format<'r>(rules: &RuleSet) -> Format<'r> {
+    Format {
+        render: Some(Box::new(json::FileJson::new(Some(rules), true))),
+        emitter: Box::new(JsonLines),
     }
 }
 
 #[derive(Serialize)]
 struct ErrorLine<'a> {
-    path: String,
+    path: json::Shown<std::path::Display<'a>>,
     error: &'a str,
 }
 
 impl Emitter for JsonLines {
-    fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        self.buffer.clear();
-        serde_json::to_writer(&mut self.buffer, &json::file(report, &self.sources))?;
-        self.buffer.push(b'\n');
-        out.write_all(&self.buffer)
-    }
-
     fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
         let line = ErrorLine {
-            path: failure.path.display().to_string(),
+            path: json::Shown(failure.path.display()),
             error: &failure.message,
         };
         serde_json::to_writer(&mut *out, &line)?;

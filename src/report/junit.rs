@@ -6,35 +6,47 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{Emitter, Failure, FileReport, Spool};
+use super::{Emitter, Failure, FileReport, Format, Render, Spool};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
+/// A file's `<testsuite>`, rendered by the worker that checked it.
+struct Suite;
+
+impl Render for Suite {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+        out.extend_from_slice(suite(file).as_bytes());
+        Ok(())
+    }
+}
+
 /// The JUnit report. The totals open the document, so the suites are spooled until the end.
-pub struct Junit {
+struct Junit {
     spool: Spool,
     tests: usize,
     failures: usize,
     errors: usize,
 }
 
-impl Junit {
-    pub fn new() -> io::Result<Self> {
-        Ok(Junit {
+/// The JUnit report; it spools its suites to a temporary file.
+pub fn format<'r>() -> io::Result<Format<'r>> {
+    Ok(Format {
+        render: Some(Box::new(Suite)),
+        emitter: Box::new(Junit {
             spool: Spool::new()?,
             tests: 0,
             failures: 0,
             errors: 0,
-        })
-    }
+        }),
+    })
 }
 
 impl Emitter for Junit {
-    fn file(&mut self, file: &FileReport, _out: &mut dyn Write) -> io::Result<()> {
+    fn file(&mut self, file: &FileReport, rendered: &[u8], _out: &mut dyn Write) -> io::Result<()> {
         let count = file.diagnostics().len();
         self.tests += count.max(1);
         self.failures += count;
-        self.spool.writer().write_all(suite(file).as_bytes())
+        self.spool.writer().write_all(rendered)
     }
 
     fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
@@ -62,7 +74,7 @@ impl Emitter for Junit {
 }
 
 pub fn render(files: &[FileResult], _rules: &RuleSet) -> String {
-    super::render(&mut Junit::new().expect("a temporary file"), files)
+    format().expect("a temporary file").render(files)
 }
 
 /// One file's `<testsuite>`.
@@ -83,8 +95,8 @@ fn suite(file: &FileReport) -> String {
             "    <testcase name=\"gwlint\" classname=\"{path_attr}\"/>"
         );
     }
-    for d in file.diagnostics() {
-        let start = file.line_col(d.span.start);
+    for at in super::located(file) {
+        let (d, start) = (at.diagnostic, at.start);
         let mut body = format!(
             "{path}:{}:{}: {} [{}] {}",
             start.line, start.column, d.rule, d.severity, d.message

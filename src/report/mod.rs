@@ -1,8 +1,11 @@
-//! Rendering results. Every output format is an `Emitter`: it is told when the run begins, is
-//! handed each checked file (and each file that could not be checked) in path order as soon as
-//! it is ready, and is told when the run ends. It writes to a `Write` as it goes and keeps
-//! counters, never the files, so a run's memory does not grow with the corpus. Only this module
-//! serialises; its output structs are its own.
+//! Rendering results. An output format has two halves. Its `Render` makes one checked file's
+//! share of the report into bytes, on the worker thread that checked the file (it only reads, so
+//! one renderer serves every thread). Its `Emitter` is told when the run begins, is handed each
+//! file with those bytes (and each file that could not be checked) in path order as soon as it
+//! is ready, and is told when the run ends: it writes to a `Write` as it goes and keeps
+//! counters, never the files, so a run's memory does not grow with the corpus and the one thread
+//! that writes does little more than copy bytes. Only this module serialises; its output structs
+//! are its own.
 
 pub mod concise;
 pub mod github;
@@ -24,7 +27,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::FileResult;
 use crate::source::{LineColumn, LineIndex};
 
-/// One checked file as the emitters see it: the result and its line index, made once.
+/// One checked file as the formats see it: the result and its line index, made once.
 pub struct FileReport<'a> {
     pub result: &'a FileResult,
     pub index: &'a LineIndex,
@@ -63,13 +66,24 @@ pub struct Failure {
     pub message: String,
 }
 
-/// An output format. `begin` once, then `file` or `failure` per file in path order, then `end`.
+/// How a format renders one checked file: on the worker thread that checked it, into a buffer
+/// that the format's `Emitter` is then handed in path order.
+pub trait Render: Sync {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()>;
+}
+
+/// An output format's assembly, on the one thread that writes: `begin` once, then `file` or
+/// `failure` per file in path order, then `end`.
 pub trait Emitter {
     fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
 
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()>;
+    /// Takes one checked file and what the format's `Render` made of it: counts what the
+    /// format totals, and writes (or spools) the rendered bytes.
+    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(rendered)
+    }
 
     fn failure(&mut self, _failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
@@ -80,36 +94,56 @@ pub trait Emitter {
     }
 }
 
-/// Runs `emitter` over files already in memory: the library's and the tests' way to get a
-/// whole report as one string.
-pub fn render(emitter: &mut dyn Emitter, files: &[FileResult]) -> String {
-    let mut out = Vec::new();
-    write(emitter, files, &[], &mut out).expect("writing to memory");
-    String::from_utf8(out).expect("reports are UTF-8")
+/// Both halves of an output format. A format whose files only count (`--statistics`) or that
+/// lays out its files only at the end (the HTML page) renders nothing per file.
+pub struct Format<'r> {
+    pub render: Option<Box<dyn Render + 'r>>,
+    pub emitter: Box<dyn Emitter + 'r>,
 }
 
-/// Runs `emitter` over files already in memory, then the failures, into `out`.
-pub fn write(
-    emitter: &mut dyn Emitter,
-    files: &[FileResult],
-    failures: &[Failure],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    emitter.begin(out)?;
-    for result in files {
-        let index = LineIndex::new(&result.document.text);
-        emitter.file(
-            &FileReport {
+impl<'r> Format<'r> {
+    /// A format whose one value both renders and assembles (it keeps no counters).
+    pub fn stateless<F: Render + Emitter + Clone + 'r>(format: F) -> Self {
+        Format {
+            render: Some(Box::new(format.clone())),
+            emitter: Box::new(format),
+        }
+    }
+
+    /// Runs the format over files already in memory: the library's and the tests' way to get a
+    /// whole report as one string.
+    pub fn render(mut self, files: &[FileResult]) -> String {
+        let mut out = Vec::new();
+        self.write(files, &[], &mut out).expect("writing to memory");
+        String::from_utf8(out).expect("reports are UTF-8")
+    }
+
+    /// Runs the format over files already in memory, then the failures, into `out`.
+    pub fn write(
+        &mut self,
+        files: &[FileResult],
+        failures: &[Failure],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.emitter.begin(out)?;
+        let mut rendered = Vec::new();
+        for result in files {
+            let index = LineIndex::new(&result.document.text);
+            let file = FileReport {
                 result,
                 index: &index,
-            },
-            out,
-        )?;
+            };
+            rendered.clear();
+            if let Some(render) = &self.render {
+                render.render(&file, &mut rendered)?;
+            }
+            self.emitter.file(&file, &rendered, out)?;
+        }
+        for failure in failures {
+            self.emitter.failure(failure, out)?;
+        }
+        self.emitter.end(out)
     }
-    for failure in failures {
-        emitter.failure(failure, out)?;
-    }
-    emitter.end(out)
 }
 
 /// Counts by severity across files.
@@ -143,33 +177,113 @@ impl Summary {
     }
 }
 
-/// A JSON array written an element at a time, one compact element a line.
-pub struct Items {
-    count: usize,
-    /// What each element's line starts with.
+/// How the elements of a JSON array stand in a report: one a line after `indent`, compact or
+/// pretty-printed as `depth` levels deep. Each element is rendered (on any thread) with the `,`
+/// that separates it from the one before; `Items` drops the first one's.
+#[derive(Clone, Copy)]
+pub struct Array {
     indent: &'static [u8],
+    pretty: Option<usize>,
+}
+
+impl Array {
+    pub const fn compact(indent: &'static [u8]) -> Self {
+        Array {
+            indent,
+            pretty: None,
+        }
+    }
+
+    pub const fn pretty(indent: &'static [u8], depth: usize) -> Self {
+        Array {
+            indent,
+            pretty: Some(depth),
+        }
+    }
+
+    /// Renders one element, with its separator, onto `out`.
+    pub fn render(self, out: &mut Vec<u8>, value: &impl serde::Serialize) -> io::Result<()> {
+        out.extend_from_slice(b",\n");
+        out.extend_from_slice(self.indent);
+        match self.pretty {
+            Some(depth) => json::pretty_at(&mut *out, value, depth),
+            None => serde_json::to_writer(&mut *out, value).map_err(io::Error::from),
+        }
+    }
+}
+
+/// A JSON array written in order from elements its `Array` rendered.
+#[derive(Default)]
+pub struct Items {
+    started: bool,
 }
 
 impl Items {
-    pub fn new(indent: &'static [u8]) -> Self {
-        Items { count: 0, indent }
-    }
-
-    pub fn push(&mut self, out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-        out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(self.indent)?;
-        serde_json::to_writer(&mut *out, value)?;
-        self.count += 1;
-        Ok(())
+    /// Writes elements rendered by the `Array` (none, one or several), in order.
+    pub fn write(&mut self, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        if rendered.is_empty() {
+            return Ok(());
+        }
+        let skip = usize::from(!self.started);
+        self.started = true;
+        out.write_all(&rendered[skip..])
     }
 
     /// Closes the array (opened by the caller), its `]` on a line of its own after `indent`.
     pub fn close(&self, out: &mut dyn Write, indent: &[u8]) -> io::Result<()> {
-        if self.count > 0 {
+        if self.started {
             out.write_all(b"\n")?;
             out.write_all(indent)?;
         }
         out.write_all(b"]")
+    }
+}
+
+/// A report that is one JSON array of elements rendered per file (GitLab's issues, rdjson's
+/// diagnostics) between a fixed opening and closing; a file that could not be checked is an
+/// element too.
+pub struct ArrayReport {
+    items: Items,
+    open: &'static [u8],
+    /// What stands before the `]` when there are elements, and what follows it.
+    close: (&'static [u8], &'static [u8]),
+    /// Renders a file that could not be checked, from its repository path and the message.
+    failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
+}
+
+impl ArrayReport {
+    pub fn new(
+        open: &'static [u8],
+        close: (&'static [u8], &'static [u8]),
+        failure: fn(String, &str, &mut Vec<u8>) -> io::Result<()>,
+    ) -> Self {
+        ArrayReport {
+            items: Items::default(),
+            open,
+            close,
+            failure,
+        }
+    }
+}
+
+impl Emitter for ArrayReport {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.open)
+    }
+
+    fn file(&mut self, _file: &FileReport, rendered: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        self.items.write(rendered, out)
+    }
+
+    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
+        let mut rendered = Vec::new();
+        (self.failure)(repo_path(&failure.path), &failure.message, &mut rendered)?;
+        self.items.write(&rendered, out)
+    }
+
+    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.items.close(out, self.close.0)?;
+        out.write_all(self.close.1)
     }
 }
 
@@ -180,20 +294,80 @@ pub fn repo_path(path: &Path) -> String {
     path.strip_prefix("./").unwrap_or(&path).to_string()
 }
 
-/// A diagnostic with what the line-oriented formats print of it.
+/// A diagnostic with the line and column where it starts and ends.
 pub struct Located<'a> {
     pub start: LineColumn,
     pub end: LineColumn,
     pub diagnostic: &'a Diagnostic,
 }
 
-/// A file's diagnostics, in order, with their positions.
+/// A file's diagnostics, in order, with their positions (from one `Cursor`).
 pub fn located<'a>(file: &'a FileReport<'a>) -> impl Iterator<Item = Located<'a>> + 'a {
-    file.diagnostics().iter().map(move |d| Located {
-        start: file.line_col(d.span.start),
-        end: file.line_col(d.span.end),
-        diagnostic: d,
+    let mut cursor = Cursor::new(file.text(), file.index);
+    file.diagnostics().iter().map(move |d| {
+        let start = cursor.at(d.span.start);
+        Located {
+            start,
+            end: cursor.ahead(d.span.end),
+            diagnostic: d,
+        }
     })
+}
+
+/// Bytes a `Cursor` walks at most; an offset further ahead is looked up in the line index.
+const WALK: usize = 4096;
+
+/// Line and column of offsets asked for in rising order, as a file's sorted diagnostics ask
+/// for them: each answer walks on from the one before, so a file's positions cost about one
+/// pass over its text, not a search and a count from the line start each. An offset behind the
+/// last one, or far ahead of it, is looked up in the line index instead.
+pub struct Cursor<'a> {
+    text: &'a str,
+    index: &'a LineIndex,
+    offset: usize,
+    at: LineColumn,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str, index: &'a LineIndex) -> Self {
+        Cursor {
+            text,
+            index,
+            offset: 0,
+            at: LineColumn { line: 1, column: 1 },
+        }
+    }
+
+    /// The position of `offset`, where the cursor then stays.
+    pub fn at(&mut self, offset: usize) -> LineColumn {
+        self.at = self.ahead(offset);
+        self.offset = offset;
+        self.at
+    }
+
+    /// The position of `offset`, the cursor staying where it is (a span's end, which the next
+    /// span's start may lie before).
+    pub fn ahead(&self, offset: usize) -> LineColumn {
+        if offset < self.offset || offset - self.offset > WALK {
+            return self.index.line_col(self.text, offset);
+        }
+        let bytes = self.text.as_bytes();
+        let mut line = self.at.line;
+        let mut line_start = None;
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as in `LineIndex`.
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[self.offset..offset]) {
+            let i = self.offset + i;
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                line += 1;
+                line_start = Some(i + 1);
+            }
+        }
+        let column = match line_start {
+            Some(start) => self.text[start..offset].chars().count() + 1,
+            None => self.at.column + self.text[self.offset..offset].chars().count(),
+        };
+        LineColumn { line, column }
+    }
 }
 
 /// Text from a document (or a file name) made safe for a terminal: control characters other
@@ -253,6 +427,38 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cursor_agrees_with_the_line_index() {
+        let long = "长".repeat(3000);
+        for text in [
+            "",
+            "a\nb",
+            "一\r\n二\r三\n\n四",
+            "\r\r\n\n\r",
+            &format!("甲\n{long}\r\n{long}乙\r"),
+        ] {
+            let index = LineIndex::new(text);
+            let offsets: Vec<usize> = (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o))
+                .collect();
+            let expected = |o: usize| index.line_col(text, o);
+            // Rising (walks, some of them longer than a walk), falling (looked up), and a
+            // position ahead that leaves the cursor where it was.
+            for step in [1, 7, 2000] {
+                let mut cursor = Cursor::new(text, &index);
+                for &o in offsets.iter().step_by(step) {
+                    let last = *offsets.last().unwrap();
+                    assert_eq!(cursor.ahead(last), expected(last), "{text:?} {o}");
+                    assert_eq!(cursor.at(o), expected(o), "{text:?} {o}");
+                }
+            }
+            let mut cursor = Cursor::new(text, &index);
+            for &o in offsets.iter().rev() {
+                assert_eq!(cursor.at(o), expected(o), "{text:?} {o}");
+            }
+        }
+    }
 
     #[test]
     fn control_characters_become_visible() {

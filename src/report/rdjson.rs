@@ -4,22 +4,26 @@
 //! and the fix as suggestions. rdjson lines are 1-based and its columns count UTF-8 bytes from
 //! the line start, plus one. A file that could not be checked is an `ERROR` on its path.
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
-use super::{Emitter, Failure, FileReport, Items};
+use super::{Array, ArrayReport, FileReport, Format, Render};
 use crate::diagnostic::Severity;
 
-pub struct Rdjson {
-    diagnostics: Items,
-}
+const DIAGNOSTICS: Array = Array::compact(b"    ");
 
-impl Default for Rdjson {
-    fn default() -> Self {
-        Rdjson {
-            diagnostics: Items::new(b"    "),
-        }
+/// A file's diagnostics, rendered by the worker that checked it.
+struct FileDiagnostics;
+
+pub fn format<'r>() -> Format<'r> {
+    Format {
+        render: Some(Box::new(FileDiagnostics)),
+        emitter: Box::new(ArrayReport::new(
+            b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [",
+            (b"  ", b"\n}\n"),
+            failure,
+        )),
     }
 }
 
@@ -94,12 +98,8 @@ fn range(file: &FileReport, span: crate::diagnostic::Span) -> Range {
     }
 }
 
-impl Emitter for Rdjson {
-    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{\n  \"source\": {\"name\": \"gwlint\"},\n  \"diagnostics\": [")
-    }
-
-    fn file(&mut self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+impl Render for FileDiagnostics {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let path = super::repo_path(file.path());
         for d in file.diagnostics() {
             // Suggestions are only exact for text that is the file's own bytes.
@@ -125,29 +125,24 @@ impl Emitter for Rdjson {
                 code: Some(Code { value: d.rule }),
                 suggestions,
             };
-            self.diagnostics.push(out, &diagnostic)?;
+            DIAGNOSTICS.render(out, &diagnostic)?;
         }
         Ok(())
     }
+}
 
-    fn failure(&mut self, failure: &Failure, out: &mut dyn Write) -> io::Result<()> {
-        let path = super::repo_path(&failure.path);
-        let diagnostic = RdDiagnostic {
-            message: &failure.message,
-            location: RdLocation {
-                path: &path,
-                range: None,
-            },
-            severity: "ERROR",
-            source: Source { name: "gwlint" },
-            code: None,
-            suggestions: Vec::new(),
-        };
-        self.diagnostics.push(out, &diagnostic)
-    }
-
-    fn end(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.diagnostics.close(out, b"  ")?;
-        out.write_all(b"\n}\n")
-    }
+/// A file that could not be checked: an error on its path, with no range.
+fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
+    let diagnostic = RdDiagnostic {
+        message,
+        location: RdLocation {
+            path: &path,
+            range: None,
+        },
+        severity: "ERROR",
+        source: Source { name: "gwlint" },
+        code: None,
+        suggestions: Vec::new(),
+    };
+    DIAGNOSTICS.render(out, &diagnostic)
 }

@@ -12,12 +12,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{json, Emitter, Failure, FileReport, Spool};
+use super::{json, Array, Emitter, Failure, FileReport, Format, Items, Located, Render, Spool};
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
 use crate::engine::FileResult;
 use crate::rules::{RuleMeta, RuleSet};
-use crate::source::{Encoding, LineIndex, SourceFile};
+use crate::source::{Encoding, LineColumn, LineIndex, SourceFile};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SARIF_VERSION: &str = "2.1.0";
@@ -211,13 +211,30 @@ struct UriOnly<'a> {
     uri: &'a str,
 }
 
+/// Where a result stands in the log: `runs[0].results[i]` is four levels deep.
+const RESULTS: Array = Array::pretty(b"        ", 4);
+
+/// Two numbers in a result depend on the files before it: the index of its rule among the rules
+/// that have reported so far, and the index of its file among the files checked so far. A
+/// worker renders them as 0 and the log puts the real ones in. Keys like these cannot occur in a
+/// rendered string value, whose quotes are escaped.
+const RULE_INDEX: &[u8] = b"\"ruleIndex\": 0";
+const ARTIFACT_INDEX: &[u8] = b"\"index\": 0";
+
+/// A file's results, rendered by the worker that checked it.
+struct FileResults<'r> {
+    rules: &'r RuleSet,
+}
+
 /// The SARIF log. The run's rule metadata and artifacts come before its results, so results
 /// are spooled and the log is written at the end; rules are numbered in the order they first
 /// report, and the log describes exactly those.
-pub struct Sarif<'r> {
+struct Sarif<'r> {
     rules: &'r RuleSet,
     spool: Spool,
-    results: usize,
+    results: Items,
+    /// A file's results with their numbers put in, before they are spooled.
+    numbered: Vec<u8>,
     artifacts: Vec<Artifact>,
     /// Rule ids in the order they first reported, with the severity of that first finding.
     seen: Vec<(&'static str, Severity)>,
@@ -225,19 +242,24 @@ pub struct Sarif<'r> {
     failures: Vec<(String, String)>,
 }
 
-impl<'r> Sarif<'r> {
-    pub fn new(rules: &'r RuleSet) -> io::Result<Self> {
-        Ok(Sarif {
+/// The SARIF log over `rules`; it spools its results to a temporary file.
+pub fn format(rules: &RuleSet) -> io::Result<Format<'_>> {
+    Ok(Format {
+        render: Some(Box::new(FileResults { rules })),
+        emitter: Box::new(Sarif {
             rules,
             spool: Spool::new()?,
-            results: 0,
+            results: Items::default(),
+            numbered: Vec::new(),
             artifacts: Vec::new(),
             seen: Vec::new(),
             index_of: BTreeMap::new(),
             failures: Vec::new(),
-        })
-    }
+        }),
+    })
+}
 
+impl Sarif<'_> {
     fn rule_index(&mut self, d: &Diagnostic) -> usize {
         if let Some(index) = self.index_of.get(d.rule) {
             return *index;
@@ -246,23 +268,53 @@ impl<'r> Sarif<'r> {
         self.index_of.insert(d.rule, self.seen.len() - 1);
         self.seen.len() - 1
     }
+
+    /// Copies a file's rendered results into `numbered`, with each result's rule index and the
+    /// file's artifact index in place of the zeros they were rendered with.
+    fn number(&mut self, file: &FileReport, rendered: &[u8], artifact: usize) {
+        let rule_indexes: Vec<usize> = file
+            .diagnostics()
+            .iter()
+            .map(|d| self.rule_index(d))
+            .collect();
+        let mut rule_indexes = rule_indexes.into_iter();
+        let rule = memchr::memmem::Finder::new(RULE_INDEX);
+        let artifact_at = memchr::memmem::Finder::new(ARTIFACT_INDEX);
+        self.numbered.clear();
+        let (mut next_rule, mut next_artifact) = (rule.find(rendered), artifact_at.find(rendered));
+        let mut done = 0;
+        loop {
+            let (at, key, value) = match (next_rule, next_artifact) {
+                (Some(r), Some(a)) if r < a => (r, RULE_INDEX, rule_indexes.next()),
+                (Some(r), None) => (r, RULE_INDEX, rule_indexes.next()),
+                (_, Some(a)) => (a, ARTIFACT_INDEX, Some(artifact)),
+                (None, None) => break,
+            };
+            let zero = at + key.len() - 1;
+            self.numbered.extend_from_slice(&rendered[done..zero]);
+            let value = value.expect("one rule index per result");
+            self.numbered
+                .extend_from_slice(value.to_string().as_bytes());
+            done = zero + 1;
+            let found =
+                |finder: &memchr::memmem::Finder| finder.find(&rendered[done..]).map(|i| done + i);
+            if key == RULE_INDEX {
+                next_rule = found(&rule);
+            } else {
+                next_artifact = found(&artifact_at);
+            }
+        }
+        self.numbered.extend_from_slice(&rendered[done..]);
+    }
 }
 
-/// Indentation of a result in the log: `runs[0].results[i]` is four levels deep.
-const RESULT_DEPTH: usize = 4;
-
-impl Emitter for Sarif<'_> {
-    fn file(&mut self, file: &FileReport, _out: &mut dyn Write) -> io::Result<()> {
+impl Render for FileResults<'_> {
+    fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let source = &file.result.source;
         let location = ArtifactLocation {
             uri: artifact_uri(&source.path),
-            index: self.artifacts.len(),
+            index: 0,
         };
-        self.artifacts.push(Artifact {
-            location: location.clone(),
-            mime_type: mime_type(source),
-            encoding: charset(source.encoding),
-        });
         let text = file.text();
         let positions = Positions {
             text,
@@ -270,13 +322,14 @@ impl Emitter for Sarif<'_> {
             byte_base: byte_base(source.encoding),
         };
         let mut occurrences: BTreeMap<(&str, String), usize> = BTreeMap::new();
-        for d in file.diagnostics() {
+        for at in super::located(file) {
+            let d = at.diagnostic;
             let content = crate::baseline::fingerprint(text, d);
             let occurrence = occurrences.entry((d.rule, content.clone())).or_insert(0);
             *occurrence += 1;
             let result = SarifResult {
                 rule_id: d.rule,
-                rule_index: self.rule_index(d),
+                rule_index: 0,
                 level: level(d.severity),
                 message: Text {
                     text: message(d, self.rules),
@@ -284,7 +337,7 @@ impl Emitter for Sarif<'_> {
                 locations: [Location {
                     physical_location: PhysicalLocation {
                         artifact_location: location.clone(),
-                        region: positions.region(d.span, true),
+                        region: positions.flagged(&at),
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(
@@ -298,13 +351,26 @@ impl Emitter for Sarif<'_> {
                     _ => Vec::new(),
                 },
             };
-            let spool = self.spool.writer();
-            spool.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
-            spool.write_all(&b"  ".repeat(RESULT_DEPTH))?;
-            json::pretty_at(&mut *spool, &result, RESULT_DEPTH)?;
-            self.results += 1;
+            RESULTS.render(out, &result)?;
         }
         Ok(())
+    }
+}
+
+impl Emitter for Sarif<'_> {
+    fn file(&mut self, file: &FileReport, rendered: &[u8], _out: &mut dyn Write) -> io::Result<()> {
+        let source = &file.result.source;
+        let artifact = self.artifacts.len();
+        self.artifacts.push(Artifact {
+            location: ArtifactLocation {
+                uri: artifact_uri(&source.path),
+                index: artifact,
+            },
+            mime_type: mime_type(source),
+            encoding: charset(source.encoding),
+        });
+        self.number(file, rendered, artifact);
+        self.results.write(&self.numbered, self.spool.writer())
     }
 
     fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
@@ -337,11 +403,7 @@ impl Emitter for Sarif<'_> {
         json::pretty_at(&mut *out, &self.artifacts, 3)?;
         out.write_all(b",\n      \"results\": [")?;
         self.spool.copy_to(out)?;
-        out.write_all(if self.results == 0 {
-            b"]"
-        } else {
-            b"\n      ]"
-        })?;
+        self.results.close(out, b"      ")?;
         if !self.failures.is_empty() {
             let invocations = [Invocation {
                 execution_successful: false,
@@ -369,7 +431,7 @@ impl Emitter for Sarif<'_> {
 }
 
 pub fn render(files: &[FileResult], rules: &RuleSet) -> String {
-    super::render(&mut Sarif::new(rules).expect("a temporary file"), files)
+    format(rules).expect("a temporary file").render(files)
 }
 
 /// The project's home page, when Cargo.toml names one (SARIF wants an absolute URI or nothing).
@@ -417,9 +479,24 @@ struct Positions<'t, 'i> {
 }
 
 impl<'t> Positions<'t, '_> {
-    fn region(&self, span: Span, snippet: bool) -> Region<'t> {
+    /// A diagnostic's region, with the text it flags.
+    fn flagged(&self, at: &Located) -> Region<'t> {
+        Region {
+            snippet: Some(Snippet {
+                text: at.diagnostic.span.text(self.text),
+            }),
+            ..self.region(at.diagnostic.span, at.start, at.end)
+        }
+    }
+
+    /// An edit's region.
+    fn edited(&self, span: Span) -> Region<'t> {
         let start = self.index.line_col(self.text, span.start);
         let end = self.index.line_col(self.text, span.end);
+        self.region(span, start, end)
+    }
+
+    fn region(&self, span: Span, start: LineColumn, end: LineColumn) -> Region<'t> {
         Region {
             start_line: start.line,
             start_column: start.column,
@@ -427,9 +504,7 @@ impl<'t> Positions<'t, '_> {
             end_column: end.column,
             byte_offset: self.byte_base.map(|base| base + span.start),
             byte_length: self.byte_base.map(|_| span.len()),
-            snippet: snippet.then(|| Snippet {
-                text: span.text(self.text),
-            }),
+            snippet: None,
         }
     }
 }
@@ -458,7 +533,7 @@ fn sarif_fix<'a>(
                 .edits
                 .iter()
                 .map(|edit| Replacement {
-                    deleted_region: positions.region(edit.span, false),
+                    deleted_region: positions.edited(edit.span),
                     inserted_content: Snippet {
                         text: &edit.replacement,
                     },

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Emitter, FileReport};
+use super::{Emitter, FileReport, Format};
 use crate::diagnostic::Severity;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,9 +16,17 @@ pub enum Shape {
     JsonLines,
 }
 
-pub struct Statistics {
+struct Statistics {
     shape: Shape,
     counts: BTreeMap<&'static str, Row>,
+}
+
+/// Counts per rule, shown at the end; nothing is rendered per file.
+pub fn format<'r>(shape: Shape) -> Format<'r> {
+    Format {
+        render: None,
+        emitter: Box::new(Statistics::new(shape)),
+    }
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -38,7 +46,7 @@ struct JsonRow {
 }
 
 impl Statistics {
-    pub fn new(shape: Shape) -> Self {
+    fn new(shape: Shape) -> Self {
         Statistics {
             shape,
             counts: BTreeMap::new(),
@@ -53,7 +61,12 @@ impl Statistics {
 }
 
 impl Emitter for Statistics {
-    fn file(&mut self, file: &FileReport, _out: &mut dyn Write) -> io::Result<()> {
+    fn file(
+        &mut self,
+        file: &FileReport,
+        _rendered: &[u8],
+        _out: &mut dyn Write,
+    ) -> io::Result<()> {
         for d in file.diagnostics() {
             let row = self.counts.entry(d.rule).or_insert(Row {
                 severity: d.severity,

@@ -92,7 +92,7 @@ impl Arithmetic {
         }
         Ok(Arithmetic {
             scope: meta.scope.unwrap_or(Scope::Body),
-            requires: spec.requires.or_derived(spec.pattern.as_str()),
+            requires: spec.requires.or_derived(&spec.pattern),
             regex: spec.pattern,
             equations,
         })

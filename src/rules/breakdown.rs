@@ -5,10 +5,10 @@
 
 use std::borrow::Cow;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use super::figures::{Interval, Stated};
+use super::load::LazyRegex;
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::Span;
 
@@ -24,8 +24,9 @@ pub struct Spec {
 
 pub struct Breakdown {
     scope: Scope,
-    total: Regex,
-    part: Regex,
+    /// Compiled when a span first may hold a breakdown (`LazyRegex`).
+    total: LazyRegex,
+    part: LazyRegex,
     not_in_label: Vec<String>,
 }
 
@@ -43,14 +44,12 @@ impl Breakdown {
             .collect::<Vec<_>>()
             .join("|");
         let number = r"\d+(?:\.\d+)?";
-        let total = Regex::new(&format!(
+        let total = LazyRegex::new(&format!(
             r"(?P<total>{number})(?P<unit>{units})(?P<open>[，,]其中[：:，,]?|（其中[：:，,]?|\(其中[：:，,]?|（|\()"
-        ))
-        .map_err(|e| e.to_string())?;
-        let part = Regex::new(&format!(
+        ))?;
+        let part = LazyRegex::new(&format!(
             r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]{{1,20}}?)(?P<number>{number})(?P<unit>{units})"
-        ))
-        .map_err(|e| e.to_string())?;
+        ))?;
         Ok(Breakdown {
             scope: meta.scope.unwrap_or(Scope::Body),
             total,
@@ -65,7 +64,7 @@ impl Breakdown {
         let mut values = Vec::new();
         let mut at = 0;
         loop {
-            let captures = self.part.captures(&rest[at..])?;
+            let captures = self.part.get()?.captures(&rest[at..])?;
             let label = &captures["label"];
             if &captures["unit"] != unit
                 || self.not_in_label.iter().any(|w| label.contains(w.as_str()))
@@ -111,7 +110,10 @@ impl Check for Breakdown {
             if !haystack.contains('其') && !haystack.contains('（') && !haystack.contains('(') {
                 continue;
             }
-            for captures in self.total.captures_iter(haystack) {
+            let Some(totals) = self.total.get() else {
+                return;
+            };
+            for captures in totals.captures_iter(haystack) {
                 let whole = captures.get(0).expect("match");
                 let unit = &captures["unit"];
                 let open = &captures["open"];

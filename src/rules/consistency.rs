@@ -101,7 +101,7 @@ impl Consistency {
             .forms
             .into_iter()
             .map(|form| FormSpec {
-                requires: form.requires.or_derived(form.pattern.as_str()),
+                requires: form.requires.or_derived(&form.pattern),
                 ..form
             })
             .collect();

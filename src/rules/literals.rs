@@ -7,6 +7,9 @@
 //! `required` is sound by construction: every match of the regex contains one of the strings
 //! it returns, so a span containing none of them cannot hold a match and skipping it changes
 //! nothing. When no small set is known it returns `None` and the regex always runs.
+//!
+//! `build.rs` compiles this file as well, to read every built-in pattern at build time
+//! (`REGEX_FACTS`), so it uses nothing but regex-syntax.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -16,11 +19,17 @@ const MAX_STRINGS: usize = 64;
 type Set = Vec<Vec<u8>>;
 
 /// Byte strings one of which every match of `pattern` contains, none empty; `None` when no
-/// small set is known (a pattern of big classes like `\d\p{Han}`).
+/// small set is known (a pattern of big classes like `\d\p{Han}`). Rules read it from the parse
+/// `LazyRegex` makes anyway (`required_of`).
+#[cfg(test)]
 pub fn required(pattern: &str) -> Option<Set> {
     // The parser's defaults are the `regex` crate's: Unicode on, no flags.
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let mut set = required_in(&hir)?;
+    required_of(&regex_syntax::Parser::new().parse(pattern).ok()?)
+}
+
+/// `required` of a pattern already parsed.
+pub fn required_of(hir: &Hir) -> Option<Set> {
+    let mut set = required_in(hir)?;
     set.sort();
     debug_assert!(set.iter().all(|s| !s.is_empty()));
     Some(set)

@@ -1,19 +1,23 @@
 //! Loading rule packs: YAML text → specs (serde, unknown fields rejected) → compiled rules,
 //! with every error pointing at its line in the pack.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::de::DeserializeSeed;
 use serde::Deserialize;
 
 use super::template::Template;
 use super::*;
+use crate::diagnostic::Diagnostic;
 use crate::source::io_reason;
 use crate::yaml::YamlError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
-/// The rule packs compiled into the binary, as (file name, YAML text).
+/// The rule packs compiled into the binary, as (file name, YAML text); `BUILTIN_READ` holds
+/// each read at build time.
 pub fn builtin_packs() -> &'static [(&'static str, &'static str)] {
     BUILTIN_PACKS
 }
@@ -146,29 +150,29 @@ impl std::fmt::Debug for RuleSet {
 impl RuleSet {
     /// The built-in packs.
     pub fn builtin() -> Result<Self, Box<LoadError>> {
-        Self::from_packs(
-            builtin_packs()
-                .iter()
-                .map(|(name, yaml)| (name.to_string(), yaml.to_string())),
-        )
+        Self::load(PackText::builtin().collect())
     }
 
     /// The built-in packs plus every `.yaml`/`.yml` file in `dirs`. User rules must also meet
-    /// their own examples (the built-in ones are held to theirs by the test suite).
-    pub fn with_user_packs(dirs: &[impl AsRef<Path>]) -> Result<Self, Box<LoadError>> {
-        let mut packs: Vec<(String, String)> = builtin_packs()
-            .iter()
-            .map(|(name, yaml)| (name.to_string(), yaml.to_string()))
-            .collect();
+    /// their own examples, run by `run` (the built-in ones are held to theirs by the test
+    /// suite).
+    pub fn with_user_packs(
+        dirs: &[impl AsRef<Path>],
+        run: impl Fn(&RuleSet, &Rule, &str) -> Vec<Diagnostic>,
+    ) -> Result<Self, Box<LoadError>> {
         let mut user = Vec::new();
         for dir in dirs {
             user.extend(read_pack_dir(dir.as_ref())?);
         }
-        packs.extend(user.iter().cloned());
-        let set = Self::from_packs(packs)?;
+        let packs = PackText::builtin().chain(user.iter().map(|(file, yaml)| PackText {
+            file: file.clone(),
+            yaml: Cow::Borrowed(yaml),
+            built: None,
+        }));
+        let set = Self::load(packs.collect())?;
         for (file, yaml) in &user {
             for rule in set.rules.iter().filter(|r| &r.meta.origin == file) {
-                if let Some(reason) = set.example_failure(rule) {
+                if let Some(reason) = set.example_failure(rule, &run) {
                     return Err(YamlError::new(
                         WHAT,
                         file,
@@ -182,11 +186,17 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Why `rule` does not meet its own examples, if it does not.
-    pub fn example_failure(&self, rule: &Rule) -> Option<String> {
+    /// Why `rule` does not meet its own examples, if it does not. `run` checks a text with one
+    /// rule of the set (`engine::check_rule`): it is passed in, since `rules` sits below the
+    /// engine and never calls it.
+    pub fn example_failure(
+        &self,
+        rule: &Rule,
+        run: impl Fn(&RuleSet, &Rule, &str) -> Vec<Diagnostic>,
+    ) -> Option<String> {
         let id = rule.meta.id;
         for example in &rule.meta.examples.invalid {
-            let found = crate::engine::check_rule(self, rule, example);
+            let found = run(self, rule, example);
             if found.is_empty() {
                 return Some(format!(
                     "规则 {id} 的反例（invalid）没有触发规则：{example:?}"
@@ -205,7 +215,7 @@ impl RuleSet {
             }
         }
         for example in &rule.meta.examples.valid {
-            if let Some(found) = crate::engine::check_rule(self, rule, example).first() {
+            if let Some(found) = run(self, rule, example).first() {
                 return Some(format!(
                     "规则 {id} 的正例（valid）触发了规则：{example:?}（{}）",
                     found.message
@@ -215,23 +225,35 @@ impl RuleSet {
         None
     }
 
+    /// Packs given as (file name, YAML text), read as a user's are.
     pub fn from_packs(
         packs: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, Box<LoadError>> {
+        let packs: Vec<(String, String)> = packs.into_iter().collect();
+        Self::load(
+            packs
+                .iter()
+                .map(|(file, yaml)| PackText {
+                    file: file.clone(),
+                    yaml: Cow::Borrowed(yaml),
+                    built: None,
+                })
+                .collect(),
+        )
+    }
+
+    fn load(packs: Vec<PackText<'_>>) -> Result<Self, Box<LoadError>> {
         use rayon::prelude::*;
 
-        let packs: Vec<(String, String)> = packs.into_iter().collect();
-        // Reading the YAML compiles every regex, the bulk of loading: all packs at once, on
+        // Reading the packs compiles every regex, the bulk of loading: all packs at once, on
         // all cores. Compiling the rules stays in pack order, and so do the errors.
-        let parsed: Vec<Result<Vec<RuleSpec>, Box<LoadError>>> = packs
-            .par_iter()
-            .map(|(file, yaml)| parse_pack(file, yaml))
-            .collect();
+        let parsed: Vec<Result<Vec<RuleSpec>, Box<LoadError>>> =
+            packs.par_iter().map(PackText::read).collect();
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: HashMap<&'static str, String> = HashMap::new();
         let mut words = substitution::WordIndexBuilder::default();
-        for ((file, yaml), specs) in packs.iter().zip(parsed) {
-            let (file, yaml) = (file.clone(), yaml.as_str());
+        for (pack, specs) in packs.iter().zip(parsed) {
+            let (file, yaml) = (pack.file.clone(), &*pack.yaml);
             for rule in compile_pack(&file, yaml, specs?, &mut words)? {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
                     let reason =
@@ -309,10 +331,49 @@ fn read_pack_dir(dir: &Path) -> Result<Vec<(String, String)>, Box<LoadError>> {
         .collect()
 }
 
+/// A pack to load: its file name and YAML text, and for a built-in pack the same pack as
+/// `build.rs` wrote it, JSON and the kind of each rule.
+struct PackText<'y> {
+    file: String,
+    yaml: Cow<'y, str>,
+    built: Option<(&'static str, &'static [&'static str])>,
+}
+
+impl PackText<'_> {
+    fn builtin() -> impl Iterator<Item = Self> {
+        BUILTIN_PACKS
+            .iter()
+            .zip(BUILTIN_READ)
+            .map(|(&(file, yaml), &built)| PackText {
+                file: file.to_string(),
+                yaml: Cow::Borrowed(yaml),
+                built: Some(built),
+            })
+    }
+
+    /// The pack's rules as written. A built-in pack is read from its JSON, through the same
+    /// types as YAML; should that fail, the YAML is read to say where the error is.
+    fn read(&self) -> Result<Vec<RuleSpec>, Box<LoadError>> {
+        match self.read_built() {
+            Some(specs) => Ok(specs),
+            None => parse_pack(&self.file, &self.yaml),
+        }
+    }
+
+    fn read_built(&self) -> Option<Vec<RuleSpec>> {
+        let (json, kinds) = self.built?;
+        let mut reader = serde_json::Deserializer::from_str(json);
+        let specs = spec::Pack(kinds).deserialize(&mut reader).ok()?;
+        reader.end().ok()?;
+        Some(specs)
+    }
+}
+
 fn parse_pack(file: &str, yaml: &str) -> Result<Vec<RuleSpec>, Box<LoadError>> {
     // First the kinds, which say what fields each rule may have; then the rules, each read
     // straight from the parser so that every error carries its own line and column.
     let kinds: Vec<spec::KindOf> = crate::yaml::parse(WHAT, file, yaml)?;
+    let kinds: Vec<&str> = kinds.iter().map(spec::KindOf::name).collect();
     crate::yaml::parse_seed(WHAT, file, yaml, spec::Pack(&kinds))
 }
 
@@ -464,6 +525,14 @@ fn compile(
     Ok(Rule { meta, check })
 }
 
+/// What `LazyRegex` reads from the parse of a built-in pattern, found by `build.rs`.
+struct RegexFacts {
+    source: &'static str,
+    names: &'static [&'static str],
+    one_line: bool,
+    required: Option<&'static [&'static [u8]]>,
+}
+
 /// A rule's regex, checked when the rule loads (so a bad one is reported at its YAML line) and
 /// compiled the first time a span holds its required literals: most of a run's start-up was
 /// compiling regexes that an empty or short document never needs.
@@ -474,11 +543,31 @@ pub struct LazyRegex {
     pub(super) names: Vec<String>,
     /// Every match stays on one line (`literals::stays_on_one_line`).
     pub(super) one_line: bool,
+    /// Literals every match contains (`literals::required`), read from the same parse.
+    pub(super) required: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl LazyRegex {
+    /// The regex `source`, checked and read: from `REGEX_FACTS` when `build.rs` read it already
+    /// (every built-in pattern), else parsed now.
     pub fn new(source: &str) -> Result<Self, String> {
+        let Ok(at) = REGEX_FACTS.binary_search_by(|facts| facts.source.cmp(source)) else {
+            return Self::parse(source);
+        };
+        let facts = &REGEX_FACTS[at];
+        Ok(LazyRegex {
+            source: source.to_string(),
+            names: facts.names.iter().map(|name| name.to_string()).collect(),
+            one_line: facts.one_line,
+            required: facts
+                .required
+                .map(|set| set.iter().map(|literal| literal.to_vec()).collect()),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn parse(source: &str) -> Result<Self, String> {
         let hir = regex_syntax::Parser::new()
             .parse(source)
             .map_err(|e| format!("正则表达式“{source}”无法编译：{e}"))?;
@@ -486,6 +575,7 @@ impl LazyRegex {
             source: source.to_string(),
             names: super::literals::capture_names(&hir),
             one_line: super::literals::hir_stays_on_one_line(&hir),
+            required: super::literals::required_of(&hir),
             compiled: std::sync::OnceLock::new(),
         })
     }
@@ -622,6 +712,52 @@ mod tests {
     fn empty_messages_are_refused() {
         let error = load(&GOOD.replace("message: 半角逗号", "message: ''")).unwrap_err();
         assert!(error.reason.contains("message 是空的"), "{}", error.reason);
+    }
+
+    #[test]
+    fn builtin_packs_read_from_json_as_from_yaml() {
+        let packs: Vec<_> = PackText::builtin().collect();
+        assert_eq!(packs.len(), builtin_packs().len());
+        for pack in packs {
+            let built = pack.read_built();
+            assert!(built.is_some(), "{}: its JSON does not read", pack.file);
+            let from_yaml = parse_pack(&pack.file, &pack.yaml).unwrap();
+            assert!(!from_yaml.is_empty(), "{}", pack.file);
+            assert_eq!(
+                format!("{built:?}"),
+                format!("{:?}", Some(from_yaml)),
+                "{}",
+                pack.file
+            );
+        }
+    }
+
+    #[test]
+    fn regex_facts_of_the_build_are_those_of_a_parse() {
+        assert!(REGEX_FACTS.len() > 100, "{}", REGEX_FACTS.len());
+        let sorted = REGEX_FACTS.windows(2).all(|w| w[0].source < w[1].source);
+        assert!(sorted, "REGEX_FACTS is sorted");
+        for facts in REGEX_FACTS {
+            let source = facts.source;
+            let (known, parsed) = (LazyRegex::new(source), LazyRegex::parse(source));
+            assert_eq!(format!("{known:?}"), format!("{parsed:?}"), "{source}");
+        }
+        // Every built-in rule's pattern is there.
+        for (_, yaml) in builtin_packs() {
+            for line in yaml.lines() {
+                let Some(rest) = line
+                    .trim_start_matches([' ', '-'])
+                    .strip_prefix("pattern: ")
+                else {
+                    continue;
+                };
+                let source: String = crate::yaml::parse(WHAT, "t.yaml", rest).unwrap();
+                assert!(
+                    REGEX_FACTS.iter().any(|facts| facts.source == source),
+                    "{source}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl Pattern {
             .cases
             .into_iter()
             .map(|c| Case {
-                requires: Requires::default().or_derived(c.pattern.as_str()),
+                requires: Requires::default().or_derived(&c.pattern),
                 one_line: c.pattern.one_line,
                 plain: c.pattern.names.is_empty(),
                 regex: c.pattern,
@@ -92,7 +92,7 @@ impl Pattern {
             cases.insert(
                 0,
                 Case {
-                    requires: Requires::default().or_derived(pattern.as_str()),
+                    requires: Requires::default().or_derived(&pattern),
                     one_line: pattern.one_line,
                     plain: pattern.names.is_empty(),
                     regex: pattern,

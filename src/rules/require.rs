@@ -27,7 +27,11 @@ impl Require {
         if spec.any_of.is_empty() || spec.any_of.iter().any(String::is_empty) {
             return Err(format!("规则 {}：any_of 需要至少一个非空词语", meta.id));
         }
-        let finder = aho_corasick::AhoCorasick::new(&spec.any_of).map_err(|e| e.to_string())?;
+        // Searched once per document: building a DFA would cost more than it saves.
+        let finder = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(&spec.any_of)
+            .map_err(|e| e.to_string())?;
         Ok(Require {
             scope: meta.scope.unwrap_or(Scope::Document),
             with_docnum: spec.with_docnum,

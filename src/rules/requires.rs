@@ -7,9 +7,10 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::{Deserialize, Deserializer};
 
+use super::load::LazyRegex;
 use super::{Context, Scope};
 use crate::diagnostic::Span;
 
@@ -37,7 +38,11 @@ impl Finder {
             .build();
         match packed {
             Some(searcher) => Ok(Finder::Packed(searcher)),
-            None => AhoCorasick::new(literals).map(Finder::Automaton),
+            // The rule set's `LiteralIndex` answers for most spans: no DFA for a fallback.
+            None => AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(literals)
+                .map(Finder::Automaton),
         }
     }
 
@@ -89,13 +94,15 @@ impl Requires {
             .filter(move |span| self.admits_span(ctx, *span))
     }
 
-    /// The literals the regex `pattern` cannot match without (`literals::required`), unless
-    /// the rule gave its own.
-    pub fn or_derived(self, pattern: &str) -> Self {
+    /// The literals `regex` cannot match without (`literals::required`), unless the rule gave
+    /// its own.
+    pub fn or_derived(self, regex: &LazyRegex) -> Self {
         if self.finder.is_some() {
             return self;
         }
-        super::literals::required(pattern)
+        regex
+            .required
+            .clone()
             .and_then(|set| Requires::new(set).ok())
             .unwrap_or_default()
     }

@@ -164,3 +164,75 @@ fn fnv1a_bytes(bytes: &[u8]) -> String {
     }
     format!("{hash:016x}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::engine::{Overrides, Selection};
+    use crate::model::{DocType, Level};
+    use crate::rules::Settings;
+
+    /// Every setting that can change a file's findings changes its key. The options are taken
+    /// apart field by field, so a field added to them does not compile here until it is
+    /// varied below too.
+    #[test]
+    fn every_setting_that_changes_findings_is_in_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let packs = [("pack.yaml".to_string(), "rules: []".to_string())];
+        let cache = Cache::new(dir.path(), &packs).unwrap();
+        let Options {
+            selection: Selection { select, ignore },
+            overrides: Overrides { doc_type, date },
+            severity,
+            settings:
+                Settings {
+                    numbering,
+                    layout,
+                    fonts,
+                },
+        } = Options::default();
+        assert!(select.is_empty() && ignore.is_empty() && severity.is_empty());
+        assert!(doc_type.is_none() && date.is_none());
+        assert!(numbering.is_empty() && layout.is_empty() && fonts.is_empty());
+        let changes: Vec<fn(&mut Options)> = vec![
+            |o| o.selection.select.push("punct".into()),
+            |o| o.selection.ignore.push("punct/halfwidth".into()),
+            |o| {
+                o.severity.insert("punct/halfwidth".into(), Severity::Error);
+            },
+            |o| o.overrides.doc_type = Some(DocType::Report),
+            |o| o.overrides.date = DocDate::parse("2024-05-01"),
+            |o| {
+                o.settings.numbering.insert(Level::L1, "．".into());
+            },
+            |o| {
+                o.settings
+                    .layout
+                    .insert("layout/grid".into(), "22×28".into());
+            },
+            |o| {
+                o.settings
+                    .fonts
+                    .insert("小标宋".into(), vec!["方正大标宋简体".into()]);
+            },
+        ];
+        let (path, bytes) = (Path::new("a.txt"), "正文。".as_bytes());
+        let mut keys = vec![cache.key(path, bytes, &Options::default())];
+        for change in changes {
+            let mut options = Options::default();
+            change(&mut options);
+            keys.push(cache.key(path, bytes, &options));
+        }
+        // And the file, its path and the rule packs.
+        keys.push(cache.key(path, "正文".as_bytes(), &Options::default()));
+        keys.push(cache.key(Path::new("b.txt"), bytes, &Options::default()));
+        let other_packs = [("pack.yaml".to_string(), "rules: [x]".to_string())];
+        let other = Cache::new(dir.path(), &other_packs).unwrap();
+        keys.push(other.key(path, bytes, &Options::default()));
+        let distinct: std::collections::BTreeSet<&String> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+        // The same settings, the same key.
+        assert_eq!(cache.key(path, bytes, &Options::default()), keys[0]);
+    }
+}

@@ -36,6 +36,12 @@
     return s.replace(/\r\n|\r|\n/g, '↵');
   }
 
+  // Text from the document, cut after 120 characters (code points) when longer.
+  function excerpt(s) {
+    var chars = Array.from(s);
+    return visibleText(chars.length > 120 ? chars.slice(0, 120).join('') + '…' : s);
+  }
+
   function describe(id) {
     var f = F[id];
     var box = node('div', 'gw-f');
@@ -52,7 +58,7 @@
     if (f.text) {
       var t = node('p');
       t.appendChild(node('span', 'gw-k', '原文：'));
-      t.appendChild(node('q', null, visibleText(f.text)));
+      t.appendChild(node('q', null, excerpt(f.text)));
       box.appendChild(t);
     }
     if (f.help) {
@@ -65,15 +71,16 @@
       var fx = node('p');
       fx.appendChild(node('span', 'gw-k', '修复：'));
       f.fix.edits.forEach(function (e, k) {
+        var original = f.originals[k];
         if (k > 0) fx.appendChild(document.createTextNode('；'));
-        if (e.original && e.replacement) {
+        if (original && e.replacement) {
           fx.appendChild(document.createTextNode('将'));
-          fx.appendChild(node('q', null, visibleText(e.original)));
+          fx.appendChild(node('q', null, excerpt(original)));
           fx.appendChild(document.createTextNode('改为'));
           fx.appendChild(node('q', null, visibleText(e.replacement)));
-        } else if (e.original) {
+        } else if (original) {
           fx.appendChild(document.createTextNode('删除'));
-          fx.appendChild(node('q', null, visibleText(e.original)));
+          fx.appendChild(node('q', null, excerpt(original)));
         } else {
           fx.appendChild(document.createTextNode('插入'));
           fx.appendChild(node('q', null, visibleText(e.replacement)));

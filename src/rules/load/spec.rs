@@ -17,8 +17,16 @@ pub(super) struct KindOf {
     kind: Option<String>,
 }
 
-/// A pack: a list of rules, whose kinds `KindOf` found.
-pub(super) struct Pack<'k>(pub &'k [KindOf]);
+impl KindOf {
+    /// The kind's name; "" for a rule without one.
+    pub(super) fn name(&self) -> &str {
+        self.kind.as_deref().unwrap_or_default()
+    }
+}
+
+/// A pack: a list of rules, whose kinds are known beforehand (`KindOf`, or `build.rs` for
+/// a built-in pack).
+pub(super) struct Pack<'k>(pub &'k [&'k str]);
 
 impl<'de> DeserializeSeed<'de> for Pack<'_> {
     type Value = Vec<RuleSpec>;
@@ -37,8 +45,7 @@ impl<'de> de::Visitor<'de> for Pack<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut rules = Vec::new();
-        for kind in self.0 {
-            let kind = kind.kind.as_deref().unwrap_or_default();
+        for &kind in self.0 {
             match seq.next_element_seed(Rule { kind })? {
                 Some(rule) => rules.push(rule),
                 None => break,
