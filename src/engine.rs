@@ -159,15 +159,22 @@ fn harms_protected_text(doc: &Document, fix: &crate::diagnostic::Fix) -> bool {
         .expect("built-in regex")
     });
     fix.edits.iter().any(|edit| {
+        // Asides are sorted and disjoint: the first that ends after the edit starts is the
+        // only one that may overlap it.
+        let next_aside = doc
+            .asides
+            .partition_point(|aside| aside.end <= edit.span.start);
         let inside_aside = doc
             .asides
-            .iter()
-            .any(|aside| edit.span.start < aside.end && aside.start < edit.span.end);
+            .get(next_aside)
+            .is_some_and(|aside| aside.start < edit.span.end);
         let removed = doc.text.get(edit.span.start..edit.span.end).unwrap_or("");
+        // The shortest protected token, `a@b.c` or `1,000`, has five bytes.
         inside_aside
-            || protected
-                .find_iter(removed)
-                .any(|token| !edit.replacement.contains(token.as_str()))
+            || (removed.len() >= 5
+                && protected
+                    .find_iter(removed)
+                    .any(|token| !edit.replacement.contains(token.as_str())))
     })
 }
 

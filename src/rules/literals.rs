@@ -7,6 +7,9 @@
 //! `required` is sound by construction: every match of the regex contains one of the strings
 //! it returns, so a span containing none of them cannot hold a match and skipping it changes
 //! nothing. When no small set is known it returns `None` and the regex always runs.
+//!
+//! `build.rs` compiles this file as well, to read every built-in pattern at build time
+//! (`REGEX_FACTS`), so it uses nothing but regex-syntax.
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 

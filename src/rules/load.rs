@@ -525,6 +525,14 @@ fn compile(
     Ok(Rule { meta, check })
 }
 
+/// What `LazyRegex` reads from the parse of a built-in pattern, found by `build.rs`.
+struct RegexFacts {
+    source: &'static str,
+    names: &'static [&'static str],
+    one_line: bool,
+    required: Option<&'static [&'static [u8]]>,
+}
+
 /// A rule's regex, checked when the rule loads (so a bad one is reported at its YAML line) and
 /// compiled the first time a span holds its required literals: most of a run's start-up was
 /// compiling regexes that an empty or short document never needs.
@@ -541,7 +549,25 @@ pub struct LazyRegex {
 }
 
 impl LazyRegex {
+    /// The regex `source`, checked and read: from `REGEX_FACTS` when `build.rs` read it already
+    /// (every built-in pattern), else parsed now.
     pub fn new(source: &str) -> Result<Self, String> {
+        let Ok(at) = REGEX_FACTS.binary_search_by(|facts| facts.source.cmp(source)) else {
+            return Self::parse(source);
+        };
+        let facts = &REGEX_FACTS[at];
+        Ok(LazyRegex {
+            source: source.to_string(),
+            names: facts.names.iter().map(|name| name.to_string()).collect(),
+            one_line: facts.one_line,
+            required: facts
+                .required
+                .map(|set| set.iter().map(|literal| literal.to_vec()).collect()),
+            compiled: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn parse(source: &str) -> Result<Self, String> {
         let hir = regex_syntax::Parser::new()
             .parse(source)
             .map_err(|e| format!("正则表达式“{source}”无法编译：{e}"))?;
@@ -703,6 +729,34 @@ mod tests {
                 "{}",
                 pack.file
             );
+        }
+    }
+
+    #[test]
+    fn regex_facts_of_the_build_are_those_of_a_parse() {
+        assert!(REGEX_FACTS.len() > 100, "{}", REGEX_FACTS.len());
+        let sorted = REGEX_FACTS.windows(2).all(|w| w[0].source < w[1].source);
+        assert!(sorted, "REGEX_FACTS is sorted");
+        for facts in REGEX_FACTS {
+            let source = facts.source;
+            let (known, parsed) = (LazyRegex::new(source), LazyRegex::parse(source));
+            assert_eq!(format!("{known:?}"), format!("{parsed:?}"), "{source}");
+        }
+        // Every built-in rule's pattern is there.
+        for (_, yaml) in builtin_packs() {
+            for line in yaml.lines() {
+                let Some(rest) = line
+                    .trim_start_matches([' ', '-'])
+                    .strip_prefix("pattern: ")
+                else {
+                    continue;
+                };
+                let source: String = crate::yaml::parse(WHAT, "t.yaml", rest).unwrap();
+                assert!(
+                    REGEX_FACTS.iter().any(|facts| facts.source == source),
+                    "{source}"
+                );
+            }
         }
     }
 

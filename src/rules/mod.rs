@@ -83,7 +83,8 @@ pub struct Context<'a> {
     /// (one Context per document, shared by all its rules and threads).
     word_hits: OnceLock<Vec<substitution::WordHit>>,
     literals: &'a requires::LiteralIndex,
-    /// Per paragraph, `words()` words of bits: the `LiteralIndex` sets it holds a literal of.
+    /// Per paragraph and then for the whole text, `words()` words of bits: the `LiteralIndex`
+    /// sets it holds a literal of.
     literal_hits: OnceLock<Vec<u64>>,
     /// The paragraph `literal_hits` last answered for: rules walk their spans in order.
     last_paragraph: std::sync::atomic::AtomicUsize,
@@ -112,37 +113,46 @@ impl<'a> Context<'a> {
         &self.doc.text
     }
 
-    /// Which `Requires` sets have a literal in `span` when it is a paragraph's span (most
-    /// scopes are made of them), found for all paragraphs at once on first use.
-    pub fn literal_hits(&self, span: Span) -> Option<&[u64]> {
+    /// Whether `span` holds a literal of the `LiteralIndex` set `set`, when the document's
+    /// literal hits (found for all sets in one walk on first use) can tell: yes or no for a
+    /// paragraph (most scopes are made of them), no for a part of a paragraph or any other
+    /// span when the paragraph or the document has none; `None` when only a search can tell.
+    pub fn literal_presence(&self, set: usize, span: Span) -> Option<bool> {
         if self.literals.is_empty() {
             return None;
         }
         use std::sync::atomic::Ordering::Relaxed;
         let paragraphs = &self.doc.paragraphs;
+        let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.span.contains(span));
         let last = self.last_paragraph.load(Relaxed);
-        let is = |i: usize| paragraphs.get(i).is_some_and(|p| p.span == span);
-        let at = if is(last) {
-            last
-        } else if is(last + 1) {
-            last + 1
+        let at = if holds(last) {
+            Some(last)
+        } else if holds(last + 1) {
+            Some(last + 1)
         } else {
-            let at = paragraphs.partition_point(|p| p.span.start < span.start);
-            if !is(at) {
-                return None;
-            }
-            at
+            paragraphs
+                .partition_point(|p| p.span.start <= span.start)
+                .checked_sub(1)
+                .filter(|&at| holds(at))
         };
-        self.last_paragraph.store(at, Relaxed);
         let words = self.literals.words();
         let hits = self.literal_hits.get_or_init(|| {
-            let mut bits = vec![0; paragraphs.len() * words];
-            for (p, chunk) in paragraphs.iter().zip(bits.chunks_mut(words)) {
-                self.literals.hits(p.span.text(&self.doc.text), chunk);
-            }
+            let spans: Vec<Span> = paragraphs.iter().map(|p| p.span).collect();
+            let mut bits = vec![0; (paragraphs.len() + 1) * words];
+            let (per_paragraph, document) = bits.split_at_mut(paragraphs.len() * words);
+            self.literals
+                .scan(&self.doc.text, &spans, per_paragraph, document);
             bits
         });
-        Some(&hits[at * words..(at + 1) * words])
+        let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
+        match at {
+            Some(at) => {
+                self.last_paragraph.store(at, Relaxed);
+                let found = has(&hits[at * words..(at + 1) * words]);
+                (!found || paragraphs[at].span == span).then_some(found)
+            }
+            None => (!has(&hits[paragraphs.len() * words..])).then_some(false),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::requires::Requires;
 use super::{Check, Context, RuleMeta, Scope, Sink};
 use crate::diagnostic::Span;
 
@@ -19,7 +20,7 @@ pub struct Spec {
 pub struct Require {
     scope: Scope,
     with_docnum: bool,
-    finder: aho_corasick::AhoCorasick,
+    any_of: Requires,
 }
 
 impl Require {
@@ -27,15 +28,11 @@ impl Require {
         if spec.any_of.is_empty() || spec.any_of.iter().any(String::is_empty) {
             return Err(format!("规则 {}：any_of 需要至少一个非空词语", meta.id));
         }
-        // Searched once per document: building a DFA would cost more than it saves.
-        let finder = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&spec.any_of)
-            .map_err(|e| e.to_string())?;
+        let any_of = Requires::words(&spec.any_of)?;
         Ok(Require {
             scope: meta.scope.unwrap_or(Scope::Document),
             with_docnum: spec.with_docnum,
-            finder,
+            any_of,
         })
     }
 }
@@ -43,6 +40,10 @@ impl Require {
 impl Check for Require {
     fn placeholders(&self) -> Vec<&str> {
         vec!["doc_type"]
+    }
+
+    fn requires(&self) -> Vec<&Requires> {
+        vec![&self.any_of]
     }
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
@@ -60,7 +61,7 @@ impl Check for Require {
             .scope
             .spans(ctx.doc)
             .iter()
-            .any(|s| self.finder.is_match(s.text(text)));
+            .any(|s| self.any_of.admits_span(ctx, *s));
         if found {
             return;
         }

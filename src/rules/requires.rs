@@ -63,6 +63,13 @@ impl Requires {
         })
     }
 
+    /// The set of `words`, none of them empty: for a kind whose question is whether a span
+    /// holds one of them at all.
+    pub fn words(words: &[String]) -> Result<Self, String> {
+        Requires::new(words.iter().map(|w| w.as_bytes().to_vec()).collect())
+            .map_err(|e| e.to_string())
+    }
+
     /// Whether `haystack` may hold a match: it contains one of the literals, or there are none.
     pub fn admits(&self, haystack: &str) -> bool {
         self.finder
@@ -70,14 +77,18 @@ impl Requires {
             .is_none_or(|finder| finder.is_match(haystack))
     }
 
-    /// `admits` for a span of the document: a paragraph's span is answered from the
-    /// document's literal hits (`Context::literal_hits`), found once for all sets.
+    /// `admits` for a span of the document, answered where it can be from the document's
+    /// literal hits (`Context::literal_presence`), found once for all sets.
     pub fn admits_span(&self, ctx: &Context, span: Span) -> bool {
         let Some(finder) = &self.finder else {
             return true;
         };
-        if let (Some(&set), Some(hits)) = (self.id.get(), ctx.literal_hits(span)) {
-            return hits[set / 64] & (1 << (set % 64)) != 0;
+        if let Some(presence) = self
+            .id
+            .get()
+            .and_then(|&set| ctx.literal_presence(set, span))
+        {
+            return presence;
         }
         finder.is_match(span.text(ctx.text()))
     }
@@ -127,7 +138,7 @@ pub struct LiteralIndex {
 struct Opener {
     /// Sets with the character itself as a literal.
     alone: Vec<usize>,
-    /// The rest of each longer literal, and its set.
+    /// The rest of each longer literal, and its set; sorted.
     tails: Vec<(Box<[u8]>, usize)>,
     /// The first bytes of `tails`, a bit each.
     next: [u64; 4],
@@ -177,6 +188,9 @@ impl LiteralIndex {
         if index.sets == 0 {
             return LiteralIndex::default();
         }
+        for opener in &mut index.openers {
+            opener.tails.sort_unstable();
+        }
         for (c, slot) in slots {
             let entry = u16::try_from(slot + 1).expect("fewer openers than sets of literals");
             match usize::try_from(u32::from(c)) {
@@ -197,8 +211,20 @@ impl LiteralIndex {
         self.sets.div_ceil(64)
     }
 
-    /// Sets bit s of `bits` (`words()` long) for every set s with a literal in `text`.
-    pub fn hits(&self, text: &str, bits: &mut [u64]) {
+    /// One walk over a document's `text`: for each paragraph (`paragraphs`, sorted and
+    /// disjoint) the sets with a literal inside it, `words()` words of bits each in
+    /// `per_paragraph`, and in `document` the sets with a literal anywhere in the text, across
+    /// paragraph breaks too. A span that is no paragraph is then answered from the paragraph
+    /// that holds it or from the document (`Context::literal_presence`).
+    pub fn scan(
+        &self,
+        text: &str,
+        paragraphs: &[Span],
+        per_paragraph: &mut [u64],
+        document: &mut [u64],
+    ) {
+        let words = self.words();
+        let mut p = 0;
         for (at, c) in text.char_indices() {
             let entry = match usize::try_from(u32::from(c)) {
                 Ok(code) if code < self.table.len() => self.table[code],
@@ -210,18 +236,43 @@ impl LiteralIndex {
             if entry == 0 {
                 continue;
             }
+            while paragraphs.get(p).is_some_and(|span| span.end <= at) {
+                p += 1;
+            }
+            // The paragraph `at` is in, if any: its end and its bits.
+            let (paragraph_end, bits) = match paragraphs.get(p) {
+                Some(span) if span.start <= at => {
+                    (span.end, &mut per_paragraph[p * words..(p + 1) * words])
+                }
+                _ => (at, &mut [][..]),
+            };
             let opener = &self.openers[usize::from(entry) - 1];
             for &set in &opener.alone {
-                bits[set / 64] |= 1 << (set % 64);
+                let (word, bit) = (set / 64, 1u64 << (set % 64));
+                document[word] |= bit;
+                if let Some(w) = bits.get_mut(word) {
+                    *w |= bit;
+                }
             }
-            let rest = &text.as_bytes()[at + c.len_utf8()..];
+            let after = at + c.len_utf8();
+            let rest = &text.as_bytes()[after..];
             let Some(&next) = rest.first() else { continue };
             if opener.next[usize::from(next >> 6)] & (1 << (next & 63)) == 0 {
                 continue;
             }
-            for (tail, set) in &opener.tails {
+            // Only the tails that go on with `next`: they are sorted.
+            let from = opener.tails.partition_point(|(tail, _)| tail[0] < next);
+            let tails = opener.tails[from..].iter();
+            for (tail, set) in tails.take_while(|(tail, _)| tail[0] == next) {
                 let (word, bit) = (set / 64, 1u64 << (set % 64));
-                if tail[0] == next && bits[word] & bit == 0 && rest.starts_with(tail) {
+                let inside = after + tail.len() <= paragraph_end;
+                let known = document[word] & bit != 0
+                    && (!inside || bits.get(word).is_some_and(|w| w & bit != 0));
+                if known || !rest.starts_with(tail) {
+                    continue;
+                }
+                document[word] |= bit;
+                if inside {
                     bits[word] |= bit;
                 }
             }
@@ -274,13 +325,25 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             let doc = crate::parse::parse(text);
             let ctx = Context::new(&doc, &rules, &settings);
-            for paragraph in &doc.paragraphs {
-                let hits = ctx.literal_hits(paragraph.span).expect("a paragraph");
+            // Each paragraph, a part of one, the whole text and a stretch across paragraphs.
+            let whole = Span::new(0, doc.text.len());
+            let mut spans = vec![whole];
+            for pair in doc.paragraphs.windows(2) {
+                spans.push(pair[0].span);
+                spans.push(Span::new(pair[0].span.start, pair[1].span.end));
+                let half = pair[0].span.text(&doc.text).char_indices().nth(3);
+                if let Some((at, _)) = half {
+                    spans.push(Span::new(pair[0].span.start + at, pair[0].span.end));
+                }
+            }
+            for span in spans {
                 for set in &sets {
                     let Some(&id) = set.id.get() else { continue };
-                    let own = set.admits(paragraph.span.text(&doc.text));
-                    assert_eq!(hits[id / 64] & (1 << (id % 64)) != 0, own);
-                    assert_eq!(set.admits_span(&ctx, paragraph.span), own);
+                    let own = set.admits(span.text(&doc.text));
+                    if let Some(presence) = ctx.literal_presence(id, span) {
+                        assert_eq!(presence, own, "{id} in {span:?}");
+                    }
+                    assert_eq!(set.admits_span(&ctx, span), own);
                     checked += usize::from(own);
                 }
             }

@@ -2,6 +2,7 @@
 //! into one Aho-Corasick automaton, run once per document; each rule reads its own hits.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
@@ -50,9 +51,12 @@ pub struct WordHit {
     pub span: Span,
 }
 
-/// Every substitution rule's words, in one automaton.
+/// Every substitution rule's words, in one automaton, built the first time a document has
+/// text in a substitution rule's scope: a run that never searches (an empty file, `--select`
+/// without substitution rules, `rules`, `explain`) does not pay for its DFA.
 pub struct WordIndex {
-    automaton: Option<AhoCorasick>,
+    patterns: Vec<String>,
+    automaton: OnceLock<Option<AhoCorasick>>,
 }
 
 #[derive(Default)]
@@ -67,19 +71,24 @@ impl WordIndexBuilder {
     }
 
     pub fn build(self) -> WordIndex {
-        let automaton = (!self.patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&self.patterns)
-                .expect("word list automaton")
-        });
-        WordIndex { automaton }
+        WordIndex {
+            patterns: self.patterns,
+            automaton: OnceLock::new(),
+        }
     }
 }
 
 impl WordIndex {
     fn hits(&self, text: &str) -> Vec<WordHit> {
-        let Some(automaton) = &self.automaton else {
+        let automaton = self.automaton.get_or_init(|| {
+            (!self.patterns.is_empty()).then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&self.patterns)
+                    .expect("word list automaton")
+            })
+        });
+        let Some(automaton) = automaton else {
             return Vec::new();
         };
         automaton
@@ -148,8 +157,11 @@ impl Check for Substitution {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        let hits = ctx.word_hits.get_or_init(|| ctx.words.hits(text));
         let scope = self.scope.spans(ctx.doc);
+        if scope.is_empty() {
+            return;
+        }
+        let hits = ctx.word_hits.get_or_init(|| ctx.words.hits(text));
         let date = ctx.doc.meta.date;
         for hit in hits {
             let Some(word) = hit
@@ -235,6 +247,15 @@ mod tests {
             .into_iter()
             .map(|d| (d.message, d.rule))
             .collect()
+    }
+
+    #[test]
+    fn the_automaton_is_built_when_a_document_has_text_to_search() {
+        let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
+        assert!(crate::engine::check_text(&rules, "").is_empty());
+        assert!(rules.words.automaton.get().is_none());
+        assert_eq!(crate::engine::check_text(&rules, "再接再励").len(), 1);
+        assert!(rules.words.automaton.get().is_some());
     }
 
     #[test]
