@@ -78,38 +78,30 @@ pub fn parse(text: String) -> Document {
     document
 }
 
-/// Classifies every line. Most lines of a document are plain text whose first character can
-/// open no other kind of line; those are classified here, and only the others go through the
-/// grammar, one line at a time (every alternative looks at its own line only, so a line parses
-/// the same alone as in the document; `lex_whole` is the reference the tests compare with).
+/// Classifies every line, one at a time: every alternative of the grammar looks at its own line
+/// only, so a line parses the same alone as in the document (`lex_whole` is the reference the
+/// tests compare with).
 fn lex(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let bytes = text.as_bytes();
-    // The next \n and \r at or after `start`, each searched for again once passed.
-    let next = |byte: char, from: usize| text[from..].find(byte).map_or(text.len(), |i| from + i);
-    let (mut next_lf, mut next_cr) = (next('\n', 0), next('\r', 0));
     let mut start = 0;
-    loop {
-        if next_lf < start {
-            next_lf = next('\n', start);
+    for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        // The \n of a \r\n, already passed.
+        if end < start {
+            continue;
         }
-        if next_cr < start {
-            next_cr = next('\r', start);
-        }
-        let end = next_lf.min(next_cr);
         lines.push(lex_line(&text[start..end], start));
-        if end == text.len() {
-            return lines;
-        }
-        start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-            end + 2
-        } else {
-            end + 1
-        };
+        let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
+        start = end + 1 + usize::from(crlf);
     }
+    lines.push(lex_line(&text[start..], start));
+    lines
 }
 
-/// One line, without its terminator, that starts at `offset` in the text.
+/// One line, without its terminator, that starts at `offset` in the text. The alternatives of
+/// `line` are tried in the grammar's order, each as its own pest rule, but only those that the
+/// line's first characters leave possible (`may_open`): the first that matches is what the
+/// whole grammar would choose, and a line that none may open is a `text_line`.
 fn lex_line(content: &str, offset: usize) -> Line {
     let body = content.trim_start_matches(is_space);
     if body.is_empty() {
@@ -118,25 +110,33 @@ fn lex_line(content: &str, offset: usize) -> Line {
             kind: LineKind::Blank,
         };
     }
-    if may_open_structure(body) {
-        if let Some(pair) = GongwenParser::parse(Rule::document, grammar_input(content, body))
+    let input = grammar_input(content, body);
+    for alternative in ALTERNATIVES {
+        if !may_open(alternative, body) {
+            continue;
+        }
+        let Some(pair) = GongwenParser::parse(alternative, input)
             .ok()
             .and_then(|mut pairs| pairs.next())
-            .and_then(|document| document.into_inner().next())
-        {
-            let mut line = line(pair);
-            // Every alternative ends with the line: `rest` runs to its end.
-            line.span = Span::new(line.span.start, content.len()).shift(offset);
-            if let LineKind::DocNumber(span) = &mut line.kind {
-                *span = span.shift(offset);
-            }
-            if let LineKind::Heading(token) = &mut line.kind {
-                token.token = token.token.shift(offset);
-                token.delimiter = token.delimiter.shift(offset);
-                token.text_start += offset;
-            }
-            return line;
+        else {
+            continue;
+        };
+        // Every alternative ends with the line (`rest` or a look-ahead for its end); one that
+        // stopped short would fail the whole grammar, whose lines are then text.
+        if pair.as_span().end() != input.len() {
+            break;
         }
+        let mut line = line(pair);
+        line.span = Span::new(line.span.start, content.len()).shift(offset);
+        if let LineKind::DocNumber(span) = &mut line.kind {
+            *span = span.shift(offset);
+        }
+        if let LineKind::Heading(token) = &mut line.kind {
+            token.token = token.token.shift(offset);
+            token.delimiter = token.delimiter.shift(offset);
+            token.text_start += offset;
+        }
+        return line;
     }
     Line {
         span: Span::new(offset + content.len() - body.len(), offset + content.len()),
@@ -144,20 +144,34 @@ fn lex_line(content: &str, offset: usize) -> Line {
     }
 }
 
+/// The alternatives of `line` in grammar/gongwen.pest, in its order, but for `blank_line`
+/// (a line of spaces, told apart before) and the catch-all `text_line`.
+const ALTERNATIVES: [Rule; 9] = [
+    Rule::metadata_line,
+    Rule::portal_line,
+    Rule::glossary_heading,
+    Rule::docnum_line,
+    Rule::heading,
+    Rule::md_heading,
+    Rule::circled_item,
+    Rule::markdown_line,
+    Rule::dash_line,
+];
+
 /// Non-space characters of a line the grammar reads at most before `rest` takes the remainder:
 /// the longest is a 发文字号 (12 characters of 代字, bracket, 4 digits, bracket, 字第, 6 digits,
-/// 号), well under this.
-const GRAMMAR_REACH: usize = 64;
+/// 号: 27), under this.
+const GRAMMAR_REACH: usize = 32;
 
 /// As much of a line as the grammar needs to classify it: the line up to its
 /// `GRAMMAR_REACH`-th non-space character after the indentation. The cut always falls just
 /// before a non-space character, so a run of spaces (which several alternatives allow) is
 /// never cut short and the character after it is never mistaken for the end of the line. A
-/// line that opens with a book title or `#` may hold a long 《…》 before its 名词解释 and goes
-/// whole. What pest then does per line (its own line index, the skip to the end) no longer
-/// grows with the line.
+/// line that opens with a book title or `#` may hold a long 《…》 before its 名词解释, and one
+/// that opens with `-` a fence of any length: they go whole. What pest then does per line
+/// (its own line index, the skip to the end) no longer grows with the line.
 fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
-    if body.starts_with(['《', '#']) {
+    if body.starts_with(['《', '#', '-']) {
         return content;
     }
     let indent = content.len() - body.len();
@@ -179,8 +193,8 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{A0}' | '\u{3000}')
 }
 
-/// `meta_key`, `portal_phrase` and `glossary_word` of grammar/gongwen.pest.
-const LINE_OPENERS: &[&str] = &[
+/// `meta_key` of grammar/gongwen.pest.
+const META_KEYS: &[&str] = &[
     "索引号",
     "发布机构",
     "发布日期",
@@ -200,6 +214,10 @@ const LINE_OPENERS: &[&str] = &[
     "文号",
     "有效性",
     "时间",
+];
+
+/// `portal_phrase` of grammar/gongwen.pest.
+const PORTAL_PHRASES: &[&str] = &[
     "扫一扫在手机打开当前页",
     "扫一扫在手机上查看当前页面",
     "政策留言板",
@@ -219,61 +237,77 @@ const LINE_OPENERS: &[&str] = &[
     "下一篇",
     "责任编辑：",
     "责任编辑:",
-    "名词解释",
-    "名词注释",
-    "注释",
-    "注",
 ];
 
-/// Whether a line whose text (after indentation) is `body` may be anything but `text_line`:
-/// false only when no other alternative of the grammar can match it. Must cover every
-/// alternative of `line` in grammar/gongwen.pest.
-fn may_open_structure(body: &str) -> bool {
+/// `glossary_word` of grammar/gongwen.pest.
+const GLOSSARY_WORDS: &[&str] = &["名词解释", "名词注释", "注释", "注"];
+
+/// What opens a `markdown_line`: `front_fence`, `code_fence`, `comment_open`, `table_row`,
+/// `quote_mark`.
+const MARKDOWN_OPENERS: &[&str] = &["---", "```", "~~~", "<!--", "|", ">"];
+
+/// Whether `alternative` of `line` may match a line whose text after the indentation is
+/// `body` (not empty): false only when the grammar rules it out by the line's first
+/// characters. It may say yes too often (pest then decides), never too seldom: the tests
+/// compare `lex` with the whole grammar on real and generated lines.
+fn may_open(alternative: Rule, body: &str) -> bool {
+    let starts_with_any = |words: &[&str]| words.iter().any(|w| body.starts_with(w));
     let Some(first) = body.chars().next() else {
-        return true;
+        return false;
     };
-    // md_hashes, book_title, heading tokens (第 （ ( 一…十 digits), dashes, circled numbers,
-    // Markdown structure (``` ~~~ <!-- | >).
-    if matches!(
-        first,
-        '#' | '`'
-            | '~'
-            | '<'
-            | '|'
-            | '>'
-            | '《'
-            | '第'
-            | '（'
-            | '('
-            | '一'
-            | '二'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '—'
-            | '-'
-            | '－'
-            | '─'
-            | '0'..='9'
-    ) || circled_number(first).is_some()
-    {
-        return true;
+    match alternative {
+        Rule::markdown_line => starts_with_any(MARKDOWN_OPENERS),
+        Rule::metadata_line => starts_with_any(META_KEYS),
+        Rule::portal_line => starts_with_any(PORTAL_PHRASES),
+        Rule::glossary_heading => matches!(first, '#' | '《') || starts_with_any(GLOSSARY_WORDS),
+        // `docnum` opens with 1–12 Han characters and then its bracket, `order_number` with
+        // 1–11 and then 令.
+        Rule::docnum_line => {
+            !first.is_ascii()
+                && !is_docnum_open(first)
+                && body
+                    .chars()
+                    .skip(1)
+                    .take(12)
+                    .any(|c| is_docnum_open(c) || c == '令')
+        }
+        Rule::heading => may_open_heading(body),
+        Rule::md_heading => first == '#',
+        Rule::circled_item => circled_number(first).is_some(),
+        Rule::dash_line => matches!(first, '—' | '-' | '－' | '─'),
+        _ => true,
     }
-    if LINE_OPENERS
-        .iter()
-        .any(|opener| opener.starts_with(first) && body.starts_with(opener))
-    {
-        return true;
+}
+
+/// `docnum_open` of the grammar.
+fn is_docnum_open(c: char) -> bool {
+    matches!(c, '〔' | '[' | '【' | '(' | '（' | '［' | '﹝')
+}
+
+/// Whether `heading_token` may open `body`, after `md_hashes` if any: 第 and a numeral, a
+/// bracket and a numeral, a Chinese numeral and its delimiter, or one to three digits and
+/// theirs.
+fn may_open_heading(body: &str) -> bool {
+    let body = match body.strip_prefix('#') {
+        Some(hashes) => hashes.trim_start_matches('#').trim_start_matches(' '),
+        None => body,
+    };
+    let is_numeral = |c: char| "一二三四五六七八九十百零".contains(c);
+    let mut chars = body.chars();
+    match chars.next() {
+        Some('第') => chars.next().is_some_and(is_numeral),
+        Some('（' | '(') => chars
+            .next()
+            .is_some_and(|c| is_numeral(c) || c.is_ascii_digit()),
+        Some(c) if c.is_ascii_digit() => {
+            let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+            digits <= 3 && body[digits..].starts_with(['.', '．', '、', '）', ')'])
+        }
+        Some(c) if is_numeral(c) => body
+            .trim_start_matches(is_numeral)
+            .starts_with(['、', '．', '.', '，']),
+        _ => false,
     }
-    // A 发文字号 opens its bracket, a 令 number its 令, within the first 13 characters.
-    body.chars()
-        .take(13)
-        .any(|c| matches!(c, '〔' | '[' | '【' | '(' | '（' | '［' | '﹝' | '令'))
 }
 
 /// The whole text through the grammar at once: what `lex` must agree with.
@@ -1465,5 +1499,265 @@ mod tests {
         ] {
             same_lines(&text);
         }
+        // A fence longer than the grammar's reach, then text: a dash line, not a fence.
+        same_lines(&format!("{}x", "-".repeat(70)));
+    }
+
+    /// Pieces of lines: every opener of the grammar, the characters right after them that
+    /// decide, spaces, and plain text.
+    const PIECES: &[&str] = &[
+        " ",
+        "\u{3000}",
+        "\t",
+        "\u{A0}",
+        "#",
+        "## ",
+        "####### ",
+        "《",
+        "》",
+        "名词解释",
+        "名词注释",
+        "注",
+        "注释",
+        "：",
+        ":",
+        "一",
+        "二",
+        "九",
+        "十",
+        "百",
+        "零",
+        "第",
+        "条",
+        "部分",
+        "章",
+        "节",
+        "、",
+        "．",
+        ".",
+        "，",
+        ",",
+        "（",
+        "）",
+        "(",
+        ")",
+        "1",
+        "2",
+        "0",
+        "2021",
+        "年",
+        "〔",
+        "〕",
+        "[",
+        "]",
+        "【",
+        "】",
+        "［",
+        "］",
+        "﹝",
+        "﹞",
+        "号",
+        "字",
+        "令",
+        "国务院",
+        "沪府发",
+        "—",
+        "——",
+        "-",
+        "--",
+        "---",
+        "－",
+        "－－",
+        "─",
+        "──",
+        "`",
+        "```",
+        "~~~",
+        "<!--",
+        "|",
+        "｜",
+        ">",
+        "①",
+        "⑳",
+        "㉑",
+        "㊱",
+        "发布日期",
+        "来源",
+        "文号",
+        "文　　号",
+        "时间",
+        "上一篇",
+        "【打印】",
+        "【关闭窗口】",
+        "字号：",
+        "责任编辑:",
+        "扫一扫在手机打开当前页",
+        "x",
+        "长",
+        "。",
+        "\n",
+        "\r",
+        "\r\n",
+    ];
+
+    /// How lines open: the grammar's tokens whole and cut short, near misses.
+    const HEADS: &[&str] = &[
+        "一、",
+        "十一、",
+        "九十九．",
+        "一百零一，",
+        "二是",
+        "十",
+        "（一）",
+        "(二)",
+        "（十一)",
+        "（1）",
+        "(12)",
+        "(1234)",
+        "（",
+        "1.",
+        "12．",
+        "123、",
+        "1234.",
+        "1）",
+        "12)",
+        "1.5",
+        "1.2025年",
+        "1.20",
+        "第一条",
+        "第二十部分",
+        "第三章",
+        "第1条",
+        "第",
+        "第一时间",
+        "国务院令第711号",
+        "令第1号",
+        "某某令第",
+        "沪府发〔2021〕1号",
+        "沪府发[2021]第 12 号",
+        "某某某某某某某某某某某某〔2021〕1号",
+        "某某某某某某某某某某某某某〔2021〕1号",
+        "某某某某某某某某某某某令第1号",
+        "政府（2021）",
+        "(2021)1号",
+        "名词解释",
+        "《某某》名词解释",
+        "# 名词解释",
+        "## 一、",
+        "# ",
+        "#######",
+        "---",
+        "----",
+        "```",
+        "~~~",
+        "~~",
+        "<!--",
+        "<!",
+        "|",
+        ">",
+        "——",
+        "—",
+        "--",
+        "－－",
+        "－",
+        "──",
+        "─",
+        "①",
+        "⑳",
+        "㉑",
+        "㊿",
+        "发布日期",
+        "文　　号",
+        "来源",
+        "【打印】",
+        "【关闭",
+        "上一篇",
+        "字号：",
+        "责任编辑",
+        "正文",
+        "",
+    ];
+
+    fn lines() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let line = (
+            proptest::collection::vec(proptest::sample::select(&PIECES[..4]), 0..3),
+            proptest::sample::select(HEADS),
+            proptest::collection::vec(proptest::sample::select(PIECES), 0..10),
+        )
+            .prop_map(|(indent, head, tail)| indent.concat() + head + &tail.concat());
+        let end = proptest::sample::select(&["\n", "\r", "\r\n"][..]);
+        proptest::collection::vec((line, end), 1..5)
+            .prop_map(|lines| lines.into_iter().map(|(line, end)| line + end).collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Lines made of the grammar's own openers: trying only the alternatives that
+        /// `may_open` leaves, on the cut input, gives what the whole grammar gives.
+        #[test]
+        fn lexing_agrees_with_the_grammar_on_generated_lines(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..14),
+            lines in lines(),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(format!("{:?}", lex(&text)), format!("{:?}", lex_whole(&text)));
+            proptest::prop_assert_eq!(format!("{:?}", lex(&lines)), format!("{:?}", lex_whole(&lines)));
+        }
+    }
+
+    /// The literal words of a rule in grammar/gongwen.pest, in order.
+    fn grammar_words(rule: &str) -> Vec<String> {
+        let grammar = include_str!("../grammar/gongwen.pest");
+        let start = grammar
+            .find(&format!("\n{rule} = "))
+            .unwrap_or_else(|| panic!("rule {rule}"));
+        let body = &grammar[start..];
+        let body = &body[body.find('{').unwrap()..body.find("}\n").unwrap()];
+        body.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn the_line_openers_are_the_grammars() {
+        assert_eq!(grammar_words("meta_key"), META_KEYS);
+        assert_eq!(grammar_words("portal_phrase"), PORTAL_PHRASES);
+        assert_eq!(grammar_words("glossary_word"), GLOSSARY_WORDS);
+        assert_eq!(
+            grammar_words("docnum_open"),
+            ["〔", "[", "【", "(", "（", "［", "﹝"]
+        );
+        for open in grammar_words("docnum_open") {
+            assert!(is_docnum_open(open.chars().next().unwrap()));
+        }
+        let markdown: Vec<String> = [
+            "front_fence",
+            "code_fence",
+            "comment_open",
+            "table_row",
+            "quote_mark",
+        ]
+        .iter()
+        .flat_map(|rule| {
+            grammar_words(rule)
+                .into_iter()
+                .take(if *rule == "code_fence" { 2 } else { 1 })
+        })
+        .collect();
+        assert_eq!(markdown, MARKDOWN_OPENERS);
+        // `line`'s alternatives, in order: blank lines, those `lex_line` tries, text.
+        let grammar = include_str!("../grammar/gongwen.pest");
+        let line = &grammar[grammar.find("\nline = _{").unwrap()..];
+        let line = &line[line.find('{').unwrap() + 1..line.find('}').unwrap()];
+        let tried: Vec<String> = std::iter::once("blank_line".to_string())
+            .chain(ALTERNATIVES.iter().map(|rule| format!("{rule:?}")))
+            .chain(std::iter::once("text_line".to_string()))
+            .collect();
+        let alternatives: Vec<&str> = line.split('|').map(str::trim).collect();
+        assert_eq!(alternatives, tried);
     }
 }
