@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use pest::iterators::Pair;
 use pest::Parser;
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::diagnostic::Span;
@@ -80,22 +81,67 @@ pub fn parse(text: String) -> Document {
 
 /// Classifies every line, one at a time: every alternative of the grammar looks at its own line
 /// only, so a line parses the same alone as in the document (`lex_whole` is the reference the
-/// tests compare with).
+/// tests compare with). A long text is cut at line ends into pieces lexed on the rayon pool.
 fn lex(text: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
+    lex_in_pieces(text, PIECE)
+}
+
+/// Bytes of text lexed as one piece: a text longer than this is cut into pieces of about this
+/// size, lexed in parallel. Each piece is a few milliseconds of work, which outweighs handing
+/// it to another thread.
+const PIECE: usize = 256 * 1024;
+
+fn lex_in_pieces(text: &str, piece: usize) -> Vec<Line> {
+    if text.len() <= piece {
+        let mut lines = Vec::new();
+        lex_lines(text, 0, text.len(), &mut lines);
+        return lines;
+    }
     let bytes = text.as_bytes();
-    let mut start = 0;
-    for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+    // Each cut falls just after the first line end at least `piece` bytes past the last cut.
+    let mut cuts: Vec<usize> = vec![0];
+    loop {
+        let from = cuts[cuts.len() - 1].saturating_add(piece).min(bytes.len());
+        let Some(end) = memchr::memchr2(b'\n', b'\r', &bytes[from..]).map(|at| from + at) else {
+            break;
+        };
+        let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
+        cuts.push(end + 1 + usize::from(crlf));
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    let pieces: Vec<Vec<Line>> = cuts
+        .par_windows(2)
+        .map(|piece| {
+            let mut lines = Vec::new();
+            lex_lines(text, piece[0], piece[1], &mut lines);
+            lines
+        })
+        .collect();
+    let mut lines = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        lines.extend(piece);
+    }
+    lines
+}
+
+/// The lines of `text[start..end]`, where `start` is a line start and `end` the text's end or
+/// just after a line end; the text's last line, even empty, is a line.
+fn lex_lines(text: &str, start: usize, end: usize, lines: &mut Vec<Line>) {
+    let bytes = &text.as_bytes()[..end];
+    let mut line_start = start;
+    for at in memchr::memchr2_iter(b'\n', b'\r', &bytes[start..]).map(|at| start + at) {
         // The \n of a \r\n, already passed.
-        if end < start {
+        if at < line_start {
             continue;
         }
-        lines.push(lex_line(&text[start..end], start));
-        let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
-        start = end + 1 + usize::from(crlf);
+        lines.push(lex_line(&text[line_start..at], line_start));
+        let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
+        line_start = at + 1 + usize::from(crlf);
     }
-    lines.push(lex_line(&text[start..], start));
-    lines
+    if end == text.len() {
+        lines.push(lex_line(&text[line_start..end], line_start));
+    }
 }
 
 /// One line, without its terminator, that starts at `offset` in the text. The alternatives of
@@ -907,20 +953,29 @@ impl<'t> Assembler<'t> {
     /// URLs, Markdown link targets, newspaper source notes and photo bylines in the prose: no
     /// rule reads them and no fix touches them.
     fn asides(&self) -> Vec<Span> {
-        let mut asides = Vec::new();
-        for paragraph in &self.paragraphs {
-            if !paragraph.region.is_prose() {
-                continue;
-            }
-            let content = self.slice(paragraph.span);
-            if !aside_hint_re().is_match(content) {
-                continue;
-            }
-            for m in aside_re().find_iter(content) {
-                asides.push(Span::new(m.start(), m.end()).shift(paragraph.span.start));
-            }
+        self.each_paragraph(|paragraph| {
+            let (content, start) = (self.slice(paragraph.span), paragraph.span.start);
+            let may_hold = paragraph.region.is_prose() && aside_hint_re().is_match(content);
+            may_hold
+                .then(|| aside_re().find_iter(content))
+                .into_iter()
+                .flatten()
+                .map(move |m| Span::new(m.start(), m.end()).shift(start))
+        })
+    }
+
+    /// What `each` finds in every paragraph, in paragraph order: on the rayon pool when the
+    /// text is long enough to be lexed in pieces.
+    fn each_paragraph<T, I>(&self, each: impl Fn(&Paragraph) -> I + Sync + Send) -> Vec<T>
+    where
+        T: Send,
+        I: IntoIterator<Item = T>,
+    {
+        if self.text.len() > PIECE {
+            self.paragraphs.par_iter().flat_map_iter(each).collect()
+        } else {
+            self.paragraphs.iter().flat_map(each).collect()
         }
-        asides
     }
 
     /// Finds the 名词解释 glossary and turns its numbered lines into entries.
@@ -1166,72 +1221,71 @@ impl<'t> Assembler<'t> {
 
     /// 发文字号 cited in sentences of the running text (`（沪府发〔2014〕14号）`).
     fn cited_docnums(&self) -> Vec<Span> {
-        self.paragraphs
-            .iter()
-            .filter(|p| {
-                p.region.is_running_text()
-                    && matches!(
-                        p.kind,
-                        ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Heading(_)
-                    )
-            })
-            .flat_map(|p| {
-                references::cited_docnums(self.slice(p.span))
-                    .into_iter()
-                    .map(move |r| Span::new(r.start, r.end).shift(p.span.start))
-            })
-            .collect()
+        self.each_paragraph(|p| {
+            let cited = p.region.is_running_text()
+                && matches!(
+                    p.kind,
+                    ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Heading(_)
+                );
+            let start = p.span.start;
+            cited
+                .then(|| references::cited_docnums(self.slice(p.span)))
+                .into_iter()
+                .flatten()
+                .map(move |r| Span::new(r.start, r.end).shift(start))
+        })
     }
 
     /// Circled numbers inside sentences are footnote references (RULES A.8); one that opens a
     /// paragraph or a list clause (`：①…；②…`) is a list item.
     fn footnote_refs(&self) -> Vec<FootnoteRef> {
-        let mut refs = Vec::new();
-        for paragraph in &self.paragraphs {
+        let mut refs = self.each_paragraph(|paragraph| {
             let in_scope = matches!(
                 paragraph.kind,
                 ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem
             );
-            if !in_scope {
-                continue;
+            let mut refs = Vec::new();
+            if in_scope {
+                paragraph_refs(self.slice(paragraph.span), paragraph.span.start, &mut refs);
             }
-            let content = self.slice(paragraph.span);
-            // E2 and E3 are lead bytes: each candidate starts a character.
-            for start in circled_candidates(content) {
-                let Some((c, number)) = content[start..]
-                    .chars()
-                    .next()
-                    .and_then(|c| Some((c, circled_number(c)?)))
-                else {
-                    continue;
-                };
-                if start == 0 {
-                    continue;
-                }
-                let before = content[..start].chars().next_back();
-                let opens_clause =
-                    matches!(before, Some('：' | ':' | '；' | ';' | ' ' | '\u{3000}'));
-                if opens_clause {
-                    continue;
-                }
-                refs.push(FootnoteRef {
-                    span: Span::new(
-                        paragraph.span.start + start,
-                        paragraph.span.start + start + c.len_utf8(),
-                    ),
-                    number,
-                });
-            }
-            refs.extend(
-                references::markers(content).map(|(range, number)| FootnoteRef {
-                    span: Span::new(range.start, range.end).shift(paragraph.span.start),
-                    number,
-                }),
-            );
-        }
+            refs
+        });
         refs.sort_by_key(|r| r.span.start);
         refs
     }
+}
+
+/// The footnote references in `content`, a paragraph that starts at `offset`: circled numbers
+/// that do not open it or a clause, then bracketed and superscript markers.
+fn paragraph_refs(content: &str, offset: usize, refs: &mut Vec<FootnoteRef>) {
+    // E2 and E3 are lead bytes: each candidate starts a character.
+    for start in circled_candidates(content) {
+        let Some((c, number)) = content[start..]
+            .chars()
+            .next()
+            .and_then(|c| Some((c, circled_number(c)?)))
+        else {
+            continue;
+        };
+        if start == 0 {
+            continue;
+        }
+        let before = content[..start].chars().next_back();
+        let opens_clause = matches!(before, Some('：' | ':' | '；' | ';' | ' ' | '\u{3000}'));
+        if opens_clause {
+            continue;
+        }
+        refs.push(FootnoteRef {
+            span: Span::new(offset + start, offset + start + c.len_utf8()),
+            number,
+        });
+    }
+    refs.extend(
+        references::markers(content).map(|(range, number)| FootnoteRef {
+            span: Span::new(range.start, range.end).shift(offset),
+            number,
+        }),
+    );
 }
 
 /// `二等奖：给予…`, `组    长：陶清`: a list row that opens with its label; it starts a row of
@@ -1599,6 +1653,31 @@ mod tests {
         "\r",
         "\r\n",
     ];
+
+    #[test]
+    fn a_text_lexed_in_pieces_has_the_lines_it_has_whole() {
+        let seed = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/seeds/000_42fc19a49bd0dd65.txt"
+        ))
+        .expect("a seed");
+        for text in [
+            seed.clone(),
+            seed.replace('\n', "\r\n"),
+            seed.replace('\n', "\r"),
+            format!("{seed}\n"),
+            "一、\r\n\r\n\n\r（一）\n".repeat(40),
+        ] {
+            let whole = format!("{:?}", lex_in_pieces(&text, usize::MAX));
+            for piece in [1, 2, 3, 7, 64, 1000] {
+                assert_eq!(
+                    format!("{:?}", lex_in_pieces(&text, piece)),
+                    whole,
+                    "{piece}"
+                );
+            }
+        }
+    }
 
     /// How lines open: the grammar's tokens whole and cut short, near misses.
     const HEADS: &[&str] = &[

@@ -243,18 +243,14 @@ impl RuleSet {
     }
 
     fn load(packs: Vec<PackText<'_>>) -> Result<Self, Box<LoadError>> {
-        use rayon::prelude::*;
-
-        // Reading the packs compiles every regex, the bulk of loading: all packs at once, on
-        // all cores. Compiling the rules stays in pack order, and so do the errors.
-        let parsed: Vec<Result<Vec<RuleSpec>, Box<LoadError>>> =
-            packs.par_iter().map(PackText::read).collect();
+        // One thread: with the built-in packs and their regexes read at build time, handing
+        // packs to rayon's threads cost more than it saved.
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: HashMap<&'static str, String> = HashMap::new();
         let mut words = substitution::WordIndexBuilder::default();
-        for (pack, specs) in packs.iter().zip(parsed) {
+        for pack in &packs {
             let (file, yaml) = (pack.file.clone(), &*pack.yaml);
-            for rule in compile_pack(&file, yaml, specs?, &mut words)? {
+            for rule in compile_pack(&file, yaml, pack.read()?, &mut words)? {
                 if let Some(first) = seen.insert(rule.meta.id, file.clone()) {
                     let reason =
                         format!("规则 id “{}” 重复（{first} 中已有同名规则）", rule.meta.id);
