@@ -290,21 +290,35 @@ impl Job {
     }
 }
 
-/// Runs `work` on every job on the rayon pool, at most `window` jobs at a time, and hands each
-/// result to `take` in job order as soon as it and every job before it are done. `take` runs on
-/// the calling thread, so it may hold the output; memory holds at most `window` results. When
-/// `take` says stop, no job starts any more (those under way finish and are dropped).
+/// How many results of `in_order` may be in memory at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    /// Jobs started and not yet taken.
+    pub jobs: usize,
+    /// Jobs running at once: a few per thread, so that no thread waits for work.
+    pub running: usize,
+    /// What the results waiting for an earlier job may weigh together (see `in_order`'s
+    /// `weight`) before no further job starts.
+    pub weight: usize,
+}
+
+/// Runs `work` on every job on the rayon pool and hands each result to `take` in job order as
+/// soon as it and every job before it are done. `take` runs on the calling thread, so it may
+/// hold the output. Memory holds at most `window.jobs` results, and a job starts only while the
+/// results waiting for an earlier one weigh at most `window.weight` (by `weight`, e.g. their
+/// bytes): a run of large results behind one slow job does not pile up. When `take` says stop,
+/// no job starts any more (those under way finish and are dropped).
 pub fn in_order<J: Sync, R: Send>(
     jobs: &[J],
-    window: usize,
+    window: Window,
     work: impl Fn(&J) -> R + Sync,
+    weight: impl Fn(&R) -> usize,
     mut take: impl FnMut(R) -> std::ops::ControlFlow<()>,
 ) {
     use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
     let work = &work;
     let (sender, receiver) = std::sync::mpsc::channel();
     rayon::in_place_scope(|scope| {
-        let mut started = 0;
         let start = |i: usize| {
             let sender = sender.clone();
             scope.spawn(move |_| {
@@ -313,26 +327,33 @@ pub fn in_order<J: Sync, R: Send>(
                 let _ = sender.send((i, result));
             });
         };
-        while started < jobs.len().min(window.max(1)) {
-            start(started);
-            started += 1;
-        }
+        let (mut started, mut running, mut next) = (0, 0, 0);
         let mut waiting = std::collections::BTreeMap::new();
-        let mut next = 0;
+        let mut waiting_weight = 0;
         while next < jobs.len() {
+            // The job `next` has always started, so waiting for a result always ends.
+            while started < jobs.len()
+                && started - next < window.jobs.max(1)
+                && running < window.running.max(1)
+                && (waiting_weight <= window.weight || started == next)
+            {
+                start(started);
+                started += 1;
+                running += 1;
+            }
             let Ok((i, result)) = receiver.recv() else {
                 break;
             };
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&next) {
+            running -= 1;
+            let result = result.unwrap_or_else(|panic| resume_unwind(panic));
+            let w = weight(&result);
+            waiting_weight += w;
+            waiting.insert(i, (result, w));
+            while let Some((result, w)) = waiting.remove(&next) {
+                waiting_weight -= w;
                 next += 1;
-                let result = result.unwrap_or_else(|panic| resume_unwind(panic));
                 if take(result).is_break() {
                     return;
-                }
-                if started < jobs.len() {
-                    start(started);
-                    started += 1;
                 }
             }
         }
@@ -370,15 +391,21 @@ mod tests {
     #[test]
     fn results_come_in_order_and_stop_when_asked() {
         let jobs: Vec<u64> = (0..200).collect();
+        let window = Window {
+            jobs: 7,
+            running: 4,
+            weight: usize::MAX,
+        };
         let mut seen = Vec::new();
         in_order(
             &jobs,
-            7,
+            window,
             |&n| {
                 // Later jobs finish first.
                 std::thread::sleep(std::time::Duration::from_micros(200 - n));
                 n * 2
             },
+            |_| 1,
             |r| {
                 seen.push(r);
                 std::ops::ControlFlow::Continue(())
@@ -388,8 +415,9 @@ mod tests {
         let mut taken = 0;
         in_order(
             &jobs,
-            4,
+            window,
             |&n| n,
+            |_| 1,
             |_| {
                 taken += 1;
                 if taken == 10 {
@@ -400,6 +428,49 @@ mod tests {
             },
         );
         assert_eq!(taken, 10);
+    }
+
+    /// Behind a slow first job, results pile up only to the weight allowed, however wide the
+    /// window of jobs.
+    #[test]
+    fn waiting_results_are_bounded_by_weight() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let jobs: Vec<u64> = (0..100).collect();
+        let (started, taken, most) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        let window = Window {
+            jobs: 100,
+            running: 2,
+            weight: 5,
+        };
+        let mut seen = Vec::new();
+        in_order(
+            &jobs,
+            window,
+            |&n| {
+                let ahead =
+                    started.fetch_add(1, Ordering::SeqCst) + 1 - taken.load(Ordering::SeqCst);
+                most.fetch_max(ahead, Ordering::SeqCst);
+                if n % 25 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                n
+            },
+            |_| 1,
+            |n| {
+                taken.fetch_add(1, Ordering::SeqCst);
+                seen.push(n);
+                std::ops::ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(seen, jobs);
+        // Waiting: at most the weight allowed and the one that went over it; then those running.
+        let most = most.into_inner();
+        assert!(most <= 5 + 1 + 2, "{most} results ahead of the writer");
+        assert!(most > 2, "{most}: the slow job let others run ahead");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `gwlint check`: configs → rules → files → check → fix or diff → baseline → report → exit code.
 //!
 //! The files stream: `workspace` reads and checks them on every core, a bounded window at a
-//! time, and each result (fixed, filtered by the baseline) is handed to every output's emitter
-//! in path order as soon as it is ready, then dropped.
+//! time; the same worker fixes and filters the result (baseline) and renders it for every
+//! output, and the result and its renderings are handed to every output's emitter in path order
+//! as soon as they are ready, then dropped (the buffers go back to a pool).
 
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -227,6 +228,26 @@ enum Checked {
     Failed(Failure),
 }
 
+/// What the results waiting to be written may hold together (text and renderings) before no
+/// further file starts: a run of large reports behind one slow file stays within the budget.
+const WAITING_BYTES: usize = 4 << 20;
+
+impl Checked {
+    /// About the memory the result holds: its text and its renderings.
+    fn bytes(&self) -> usize {
+        match self {
+            Checked::File(done) => {
+                let rendered = done
+                    .rendered
+                    .as_ref()
+                    .map_or(0, |r| r.iter().map(Vec::capacity).sum());
+                done.result.document.text.len() + rendered
+            }
+            Checked::Failed(_) => 0,
+        }
+    }
+}
+
 struct Done {
     result: FileResult,
     index: LineIndex,
@@ -273,8 +294,8 @@ struct Checker<'a> {
     buffers: Buffers,
 }
 
-/// Render buffers, handed back once their bytes are written, so a run allocates about one per
-/// file in flight and each grows once to the size of a large file's report.
+/// Render buffers, handed back once their bytes are written, so that a buffer grows once to the
+/// size of a large file's report rather than for every file. One per thread is kept.
 #[derive(Default)]
 struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
 
@@ -290,8 +311,9 @@ impl Buffers {
 
     fn give(&self, buffers: impl IntoIterator<Item = Vec<u8>>) {
         let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let most = rayon::current_num_threads();
         for mut buffer in buffers {
-            if buffer.capacity() <= Self::KEEP {
+            if buffer.capacity() <= Self::KEEP && kept.len() < most {
                 buffer.clear();
                 kept.push(buffer);
             }
@@ -390,12 +412,18 @@ impl<'a> Run<'a> {
         if let Err(error) = result {
             return reports.write_failed(error, &tally);
         }
-        let window = rayon::current_num_threads() * 8;
+        let threads = rayon::current_num_threads();
+        let window = workspace::Window {
+            jobs: threads * 8,
+            running: threads + 1,
+            weight: WAITING_BYTES,
+        };
         let mut error = None;
         workspace::in_order(
             jobs,
             window,
             |job| checker.check(job),
+            Checked::bytes,
             |checked| match reports.take(checked, &mut stdout, &mut tally, &checker.buffers) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {

@@ -233,8 +233,6 @@ struct Sarif<'r> {
     rules: &'r RuleSet,
     spool: Spool,
     results: Items,
-    /// A file's results with their numbers put in, before they are spooled.
-    numbered: Vec<u8>,
     artifacts: Vec<Artifact>,
     /// Rule ids in the order they first reported, with the severity of that first finding.
     seen: Vec<(&'static str, Severity)>,
@@ -250,7 +248,6 @@ pub fn format(rules: &RuleSet) -> io::Result<Format<'_>> {
             rules,
             spool: Spool::new()?,
             results: Items::default(),
-            numbered: Vec::new(),
             artifacts: Vec::new(),
             seen: Vec::new(),
             index_of: BTreeMap::new(),
@@ -269,19 +266,25 @@ impl Sarif<'_> {
         self.seen.len() - 1
     }
 
-    /// Copies a file's rendered results into `numbered`, with each result's rule index and the
-    /// file's artifact index in place of the zeros they were rendered with.
-    fn number(&mut self, file: &FileReport, rendered: &[u8], artifact: usize) {
-        let rule_indexes: Vec<usize> = file
-            .diagnostics()
-            .iter()
-            .map(|d| self.rule_index(d))
-            .collect();
+    /// Spools a file's rendered results with each result's rule index and the file's artifact
+    /// index in place of the zeros they were rendered with.
+    fn spool_numbered(
+        &mut self,
+        file: &FileReport,
+        rendered: &[u8],
+        artifact: usize,
+    ) -> io::Result<()> {
+        let mut rule_indexes: Vec<usize> = Vec::with_capacity(file.diagnostics().len());
+        for d in file.diagnostics() {
+            rule_indexes.push(self.rule_index(d));
+        }
         let mut rule_indexes = rule_indexes.into_iter();
         let rule = memchr::memmem::Finder::new(RULE_INDEX);
         let artifact_at = memchr::memmem::Finder::new(ARTIFACT_INDEX);
-        self.numbered.clear();
-        let (mut next_rule, mut next_artifact) = (rule.find(rendered), artifact_at.find(rendered));
+        let found = |finder: &memchr::memmem::Finder, from: usize| {
+            finder.find(&rendered[from..]).map(|i| from + i)
+        };
+        let (mut next_rule, mut next_artifact) = (found(&rule, 0), found(&artifact_at, 0));
         let mut done = 0;
         loop {
             let (at, key, value) = match (next_rule, next_artifact) {
@@ -291,20 +294,19 @@ impl Sarif<'_> {
                 (None, None) => break,
             };
             let zero = at + key.len() - 1;
-            self.numbered.extend_from_slice(&rendered[done..zero]);
+            // The first piece carries the separator that `Items` drops for the first result.
+            self.results
+                .write(&rendered[done..zero], self.spool.writer())?;
             let value = value.expect("one rule index per result");
-            self.numbered
-                .extend_from_slice(value.to_string().as_bytes());
+            write!(self.spool.writer(), "{value}")?;
             done = zero + 1;
-            let found =
-                |finder: &memchr::memmem::Finder| finder.find(&rendered[done..]).map(|i| done + i);
             if key == RULE_INDEX {
-                next_rule = found(&rule);
+                next_rule = found(&rule, done);
             } else {
-                next_artifact = found(&artifact_at);
+                next_artifact = found(&artifact_at, done);
             }
         }
-        self.numbered.extend_from_slice(&rendered[done..]);
+        self.results.write(&rendered[done..], self.spool.writer())
     }
 }
 
@@ -369,8 +371,7 @@ impl Emitter for Sarif<'_> {
             mime_type: mime_type(source),
             encoding: charset(source.encoding),
         });
-        self.number(file, rendered, artifact);
-        self.results.write(&self.numbered, self.spool.writer())
+        self.spool_numbered(file, rendered, artifact)
     }
 
     fn failure(&mut self, failure: &Failure, _out: &mut dyn Write) -> io::Result<()> {
