@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use crate::diagnostic::Severity;
 use crate::engine::{Options, Overrides, Selection};
+use crate::io_error::reason as io_reason;
 use crate::model::{DocDate, DocType, Level};
 use crate::rules::{RuleSet, Settings};
-use crate::source::io_reason;
 use crate::yaml::{find_value, YamlError};
 
 pub const FILE_NAMES: [&str; 2] = ["gwlint.yaml", ".gwlint.yaml"];

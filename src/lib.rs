@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod docx;
 pub mod engine;
 pub mod fix;
+pub mod io_error;
 pub mod model;
 pub mod parse;
 pub mod report;

@@ -30,7 +30,7 @@ pub enum WalkError {
     /// (`ignore`'s own are English).
     #[error("遍历目录出错：{reason}")]
     Walk { path: PathBuf, reason: String },
-    #[error("{path}: 无法读取文件列表：{}", crate::source::io_reason(.source))]
+    #[error("{path}: 无法读取文件列表：{}", crate::io_error::reason(.source))]
     List {
         path: PathBuf,
         #[source]
@@ -108,7 +108,7 @@ fn unreachable(path: &Path) -> WalkError {
             "符号链接指向的路径不存在".to_string()
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => "路径不存在".to_string(),
-        Err(error) => crate::source::io_reason(&error),
+        Err(error) => crate::io_error::reason(&error),
         Ok(_) => "不是普通文件或目录".to_string(),
     };
     WalkError::Unreachable {
@@ -127,7 +127,7 @@ fn walk_reason(error: &ignore::Error) -> String {
             walk_reason(err)
         }
         ignore::Error::Loop { child, .. } => format!("{}: 符号链接形成循环", child.display()),
-        ignore::Error::Io(io) => crate::source::io_reason(io),
+        ignore::Error::Io(io) => crate::io_error::reason(io),
         ignore::Error::Partial(errors) => errors
             .iter()
             .map(walk_reason)

@@ -147,7 +147,7 @@ pub fn annotate(
     if std::fs::canonicalize(input).ok() == std::fs::canonicalize(output).ok() && output.exists() {
         return Err(AnnotateError::SameFile);
     }
-    let bytes = std::fs::read(input).map_err(|e| DocxError::Zip(crate::source::io_reason(&e)))?;
+    let bytes = std::fs::read(input).map_err(|e| DocxError::Zip(crate::io_error::reason(&e)))?;
     let mut archive = super::open(Cursor::new(&bytes[..]))?;
     let document = super::read_part(&mut archive, super::DOCUMENT)?.ok_or(DocxError::NoDocument)?;
     let existing_comments = super::read_part(&mut archive, COMMENTS)?;
@@ -190,7 +190,7 @@ pub fn annotate(
     };
     let io_error = |e: std::io::Error| AnnotateError::Write {
         path: output.display().to_string(),
-        message: crate::source::io_reason(&e),
+        message: crate::io_error::reason(&e),
     };
     let mut replaced: BTreeMap<&str, String> = BTreeMap::new();
     replaced.insert(super::DOCUMENT, new_document);

@@ -79,7 +79,7 @@ impl Part {
 /// What is wrong with a part's XML, in words for the user (quick-xml's are English).
 fn xml_reason(error: &quick_xml::Error) -> String {
     match error {
-        quick_xml::Error::Io(error) => crate::source::io_reason(error),
+        quick_xml::Error::Io(error) => crate::io_error::reason(error),
         quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
             "XML 结构不完整或标签不配对".into()
         }
@@ -93,7 +93,7 @@ fn xml_reason(error: &quick_xml::Error) -> String {
 pub fn zip_reason(error: &zip::result::ZipError) -> String {
     use zip::result::ZipError;
     match error {
-        ZipError::Io(error) => crate::source::io_reason(error),
+        ZipError::Io(error) => crate::io_error::reason(error),
         ZipError::InvalidArchive(_) => {
             "找不到完整的 zip 目录，文件可能已截断或根本不是 zip 包".into()
         }
@@ -129,7 +129,7 @@ pub fn read_part<R: Read + Seek>(
     };
     let mut text = String::new();
     file.read_to_string(&mut text)
-        .map_err(|e| DocxError::Zip(format!("{name}: {}", crate::source::io_reason(&e))))?;
+        .map_err(|e| DocxError::Zip(format!("{name}: {}", crate::io_error::reason(&e))))?;
     Ok(Some(text))
 }
 

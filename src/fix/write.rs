@@ -8,7 +8,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::source::io_reason;
+use crate::io_error::reason as io_reason;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {

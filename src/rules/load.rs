@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::template::Template;
 use super::*;
 use crate::diagnostic::Diagnostic;
-use crate::source::io_reason;
+use crate::io_error::reason as io_reason;
 use crate::yaml::YamlError;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
