@@ -319,7 +319,7 @@ fn emit(text: &str) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_CLEAN);
         }
-        eprintln!("gwlint: 无法写出结果：{error}");
+        eprintln!("gwlint: 无法写出结果：{}", crate::io_error::reason(&error));
         std::process::exit(EXIT_ERROR);
     }
 }

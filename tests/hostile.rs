@@ -152,6 +152,25 @@ fn io_errors_are_in_chinese() {
     );
 }
 
+/// A full disk under the report is said in Chinese, with exit 2, in every format.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_said_in_chinese() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    for format in ["json", "sarif", "human"] {
+        let output = Command::new(BIN)
+            .args(["check", "--format", format])
+            .arg(&seeds)
+            .stdout(fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{format}: {message}");
+        assert!(message.contains("无法写出结果：磁盘空间已满"), "{message}");
+        assert!(!message.contains("os error"), "{message}");
+    }
+}
+
 /// Found by tests/properties.rs: `附件：1.1,234.5万元` read `1.` as an item number and the fixes
 /// then deleted digits of the amount, one pass at a time.
 #[test]

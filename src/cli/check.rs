@@ -728,7 +728,7 @@ impl Reports<'_> {
             };
             return exit_code(self.args, &tally);
         }
-        eprintln!("gwlint: 无法写出结果：{error}");
+        eprintln!("gwlint: 无法写出结果：{}", crate::io_error::reason(&error));
         EXIT_ERROR
     }
 }
