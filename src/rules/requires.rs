@@ -288,8 +288,7 @@ impl<'de> Deserialize<'de> for Requires {
                 "requires 需要至少一个非空的字面文字（正则表达式的每个匹配都含有其中之一）",
             ));
         }
-        Requires::new(literals.into_iter().map(String::into_bytes).collect())
-            .map_err(serde::de::Error::custom)
+        Requires::words(&literals).map_err(serde::de::Error::custom)
     }
 }
 
