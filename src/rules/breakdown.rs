@@ -105,7 +105,7 @@ impl Check for Breakdown {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             if !haystack.contains('其') && !haystack.contains('（') && !haystack.contains('(') {
                 continue;

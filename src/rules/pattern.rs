@@ -223,7 +223,7 @@ impl Pattern {
                         self.report(sink, case, haystack, offset, whole, whole, None);
                     }
                 } else {
-                    while let Some(captures) = regex.captures_at(upto, at) {
+                    while let Some(captures) = case.regex.captures_at(upto, at) {
                         let whole = captures.get(0).expect("group 0");
                         at = whole.end();
                         let target = case
@@ -257,7 +257,7 @@ impl Check for Pattern {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
                 if !case.requires.admits_span(ctx, scope_span) {
@@ -276,7 +276,7 @@ impl Check for Pattern {
                     }
                     continue;
                 }
-                for captures in regex.captures_iter(haystack) {
+                for captures in case.regex.captures_iter(haystack) {
                     let whole = captures.get(0).expect("group 0");
                     let target = case
                         .span

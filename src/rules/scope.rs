@@ -45,6 +45,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// How many scopes there are: `Context` keeps each one's spans, found once per document.
+    pub const COUNT: usize = Scope::BlankLine as usize + 1;
+
     /// The scope's spans, sorted by start and disjoint.
     pub fn spans(self, doc: &Document) -> Vec<Span> {
         let paragraphs = |keep: fn(ParagraphKind) -> bool| -> Vec<Span> {
