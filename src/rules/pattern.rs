@@ -294,46 +294,60 @@ impl Check for Pattern {
 /// How far the guard looks to each side for Chinese text.
 const CONTEXT_REACH: usize = 32;
 
+/// Runs on every match of the half-width rules, so it reads each character of the context once
+/// and allocates nothing: the left side is walked back over its bytes, the exclusions (a URL, an
+/// address) are read off it on the way, and the right side is read only when the left has no
+/// Chinese.
 fn chinese_context(text: &str, start: usize, end: usize) -> bool {
-    let before = &text[..start];
-    let after = &text[end..];
-    let digit_before = before
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_ascii_digit());
-    let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let bytes = text.as_bytes();
+    let digit_before = start > 0 && bytes[start - 1].is_ascii_digit();
+    let digit_after = bytes.get(end).is_some_and(u8::is_ascii_digit);
     if digit_before && digit_after {
         return false;
     }
-    // Up to CONTEXT_REACH characters before the match, back to the nearest space.
-    let left_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| !c.is_whitespace())
-        .take(CONTEXT_REACH)
-        .last()
-        .map_or(start, |(i, _)| i);
-    let left = &before[left_start..];
-    // `.www` reads `www.` backwards, as the guard has always looked for it.
-    if left.contains("//") || left.contains('@') || left.contains(".www") {
-        return false;
+    // Up to CONTEXT_REACH characters before the match, back to the nearest space; the three
+    // characters after the one at hand (already walked) spot `//` and `.www`.
+    let mut left_start = start;
+    let mut left_has_cjk = false;
+    let mut following = ['\0'; 3];
+    for c in text[..start].chars().rev().take(CONTEXT_REACH) {
+        if is_cjk(c) {
+            left_has_cjk = true;
+        } else if c.is_whitespace() {
+            break;
+        }
+        // `.www` reads `www.` backwards, as the guard has always looked for it.
+        let excluded = match c {
+            '@' => true,
+            '/' => following[0] == '/',
+            '.' => following == ['w'; 3],
+            _ => false,
+        };
+        if excluded {
+            return false;
+        }
+        following = [c, following[0], following[1]];
+        left_start -= c.len_utf8();
     }
     // `&nbsp;` ends an HTML entity, which artifact/conversion reports.
-    let entity = left.rfind('&').is_some_and(|amp| {
-        amp + 1 < left.len()
-            && left[amp + 1..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '#')
-    });
-    if &text[start..end] == ";" && entity {
-        return false;
+    if &text[start..end] == ";" {
+        let left = &text[left_start..start];
+        let entity = left.rfind('&').is_some_and(|amp| {
+            amp + 1 < left.len()
+                && left[amp + 1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+        });
+        if entity {
+            return false;
+        }
     }
-    let right_has_cjk = after
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(CONTEXT_REACH)
-        .any(is_cjk);
-    left.chars().any(is_cjk) || right_has_cjk
+    left_has_cjk
+        || text[end..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .any(is_cjk)
 }
 
 #[cfg(test)]
@@ -389,5 +403,80 @@ mod tests {
         assert!(chinese("加强&;基层治理"));
         assert!(!chinese("见.www,中文"));
         assert!(chinese("见www.a,中文"));
+    }
+
+    /// The guard as it read its context before it walked the bytes once (d8dd996): the
+    /// one-pass walk must agree with it everywhere.
+    fn chinese_context_by_slices(text: &str, start: usize, end: usize) -> bool {
+        let before = &text[..start];
+        let after = &text[end..];
+        let digit_before = before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if digit_before && digit_after {
+            return false;
+        }
+        let left_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .last()
+            .map_or(start, |(i, _)| i);
+        let left = &before[left_start..];
+        if left.contains("//") || left.contains('@') || left.contains(".www") {
+            return false;
+        }
+        let entity = left.rfind('&').is_some_and(|amp| {
+            amp + 1 < left.len()
+                && left[amp + 1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+        });
+        if &text[start..end] == ";" && entity {
+            return false;
+        }
+        let right_has_cjk = after
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .any(is_cjk);
+        left.chars().any(is_cjk) || right_has_cjk
+    }
+
+    #[test]
+    fn guard_agrees_with_reading_the_context_by_slices() {
+        // Characters that each matter to the guard: spaces of every kind, digits, the marks
+        // of URLs, addresses and entities, Chinese of both planes, and plain letters.
+        let alphabet = [
+            "中", "文", "𠀀", "a", "1", "9", " ", "\u{3000}", "\u{a0}", "\t", "\n", "/", "//", "@",
+            ".", "w", ".www", "&", "&nbsp", "#", ";", ",", ":", "é", "—",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let mut disagreements = Vec::new();
+        for _ in 0..20_000 {
+            let text: String = (0..next(40))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mark = [",", ";", ":"][next(3)];
+            let at = text
+                .char_indices()
+                .nth(next(text.chars().count() + 1))
+                .map_or(text.len(), |(i, _)| i);
+            let text = format!("{}{mark}{}", &text[..at], &text[at..]);
+            let (start, end) = (at, at + 1);
+            if chinese_context(&text, start, end) != chinese_context_by_slices(&text, start, end) {
+                disagreements.push(text);
+            }
+        }
+        assert!(disagreements.is_empty(), "{disagreements:?}");
     }
 }
