@@ -762,7 +762,7 @@ fn starts_item(line: &str) -> bool {
 }
 
 fn blob(files: &[FileResult], prepared: &[Prepared], rules: &RuleSet) -> String {
-    let sources = json::Sources::new(rules);
+    let rules_json = json::Rules::new(rules, json::Layout::Compact);
     let reports: Vec<FileReport> = files
         .iter()
         .zip(prepared)
@@ -793,7 +793,7 @@ fn blob(files: &[FileResult], prepared: &[Prepared], rules: &RuleSet) -> String 
             blob.findings.push(BlobFinding {
                 file: index,
                 originals: originals.collect(),
-                diagnostic: json::diagnostic(report, at, &sources),
+                diagnostic: json::diagnostic(report, at, &rules_json),
             });
         }
     }

@@ -7,12 +7,17 @@
 //! closes the array and adds the files that could not be checked (`errors`, only when there are
 //! any) and the summary. The same file object, compact, is a line of `json-lines`, and the same
 //! diagnostic object is a finding of the HTML page.
+//!
+//! Most of a finding's text is its rule's (the id, a help with no placeholder, the source), the
+//! same in every finding of the rule: `Rules` serialises it once, and each finding writes it
+//! through serde_json's `RawValue` instead of escaping it again byte by byte.
 
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use super::{Array, Emitter, Failure, FileReport, Format, Items, Located, Render, Summary};
 use crate::diagnostic::{Edit, Fix};
@@ -21,8 +26,14 @@ use crate::rules::RuleSet;
 
 pub const VERSION: u32 = 1;
 
-/// Where a file's object stands in the report: in `files`, two levels deep.
-const FILES: Array = Array::pretty(b"    ", 2);
+/// How deep a file's object stands in the report: in `files`, two levels deep.
+const FILE_DEPTH: usize = 2;
+
+/// Where a file's object stands in the report.
+const FILES: Array = Array::pretty(b"    ", FILE_DEPTH);
+
+/// How deep a finding's `source` stands in the report: file, `diagnostics`, finding, `source`.
+const SOURCE_DEPTH: usize = FILE_DEPTH + 3;
 
 /// One file of the report (also one line of `json-lines`).
 #[derive(Serialize)]
@@ -46,34 +57,73 @@ impl<T: Display> Serialize for Shown<T> {
 }
 
 /// A file's diagnostics, serialised straight from the file's own list.
-pub struct Diagnostics<'a>(&'a FileReport<'a>, &'a Sources);
+pub struct Diagnostics<'a>(&'a FileReport<'a>, &'a Rules);
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Diagnostics(file, sources) = self;
-        serializer.collect_seq(super::located(file).map(|at| diagnostic(file, at, sources)))
+        let Diagnostics(file, rules) = self;
+        serializer.collect_seq(super::located(file).map(|at| diagnostic(file, at, rules)))
     }
 }
 
-/// Each rule's source, by rule id, so that every finding says how binding it is.
+/// What every finding of a rule says alike, serialised once, by rule id. Without it (no rule
+/// set) a finding's rule and help are escaped where they stand and it has no `source`.
 #[derive(Default)]
-pub struct Sources(HashMap<&'static str, JsonSource>);
+pub struct Rules(HashMap<&'static str, RuleJson>);
 
-impl Sources {
-    pub fn new(rules: &RuleSet) -> Self {
-        Sources(
+/// One rule's share of its findings, as JSON.
+struct RuleJson {
+    id: Box<RawValue>,
+    /// The help when it has no placeholder (so it is the same in every finding): its text, to
+    /// recognise it by, and its JSON.
+    help: Option<(String, Box<RawValue>)>,
+    /// The source object, laid out where it stands in a finding.
+    source: Option<Box<RawValue>>,
+}
+
+/// How the findings are laid out: on one line, or pretty-printed as in the JSON report.
+#[derive(Clone, Copy)]
+pub enum Layout {
+    Compact,
+    Report,
+}
+
+impl Rules {
+    pub fn new(rules: &RuleSet, layout: Layout) -> Self {
+        let raw = |json: String| RawValue::from_string(json).expect("serde_json's own output");
+        let string = |text: &str| raw(serde_json::to_string(text).expect("a string serialises"));
+        Rules(
             rules
                 .rules
                 .iter()
-                .filter_map(|rule| {
-                    let source = rule.meta.source.as_ref()?;
-                    Some((
-                        rule.meta.id,
-                        JsonSource {
+                .map(|rule| {
+                    let meta = &rule.meta;
+                    let help = meta
+                        .help
+                        .as_ref()
+                        .filter(|help| help.placeholders().next().is_none())
+                        .map(|help| (help.source().to_string(), string(help.source())));
+                    let source = meta.source.as_ref().map(|source| {
+                        let source = JsonSource {
                             level: source.level.label(),
-                            clause: source.clause.clone(),
-                        },
-                    ))
+                            clause: &source.clause,
+                        };
+                        let mut json = Vec::new();
+                        match layout {
+                            Layout::Compact => {
+                                serde_json::to_writer(&mut json, &source).map_err(io::Error::from)
+                            }
+                            Layout::Report => pretty_at(&mut json, &source, SOURCE_DEPTH),
+                        }
+                        .expect("writing to memory");
+                        raw(String::from_utf8(json).expect("JSON is UTF-8"))
+                    });
+                    let json = RuleJson {
+                        id: string(meta.id),
+                        help,
+                        source,
+                    };
+                    (meta.id, json)
                 })
                 .collect(),
         )
@@ -82,18 +132,26 @@ impl Sources {
 
 /// A rule's source: its level (条例, 国家标准, 行业规范, 通行做法) and clause.
 #[derive(Serialize)]
-pub struct JsonSource {
+struct JsonSource<'a> {
     level: &'static str,
-    clause: String,
+    clause: &'a str,
+}
+
+/// A string of a finding: its rule's, serialised once, or its own.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Text<'a> {
+    Serialised(&'a RawValue),
+    Own(&'a str),
 }
 
 /// One finding, borrowed from the diagnostic and the text.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
-    rule: &'static str,
+    rule: Text<'a>,
     severity: &'static str,
     message: &'a str,
-    help: Option<&'a str>,
+    help: Option<Text<'a>>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -103,7 +161,7 @@ pub struct JsonDiagnostic<'a> {
     text: &'a str,
     fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a JsonSource>,
+    source: Option<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -142,14 +200,22 @@ pub struct JsonError<'a> {
 pub fn diagnostic<'a>(
     file: &'a FileReport<'a>,
     at: Located<'a>,
-    sources: &'a Sources,
+    rules: &'a Rules,
 ) -> JsonDiagnostic<'a> {
     let d = at.diagnostic;
+    let rule = rules.0.get(d.rule);
+    let help = d
+        .help
+        .as_deref()
+        .map(|help| match rule.and_then(|rule| rule.help.as_ref()) {
+            Some((text, json)) if text == help => Text::Serialised(json),
+            _ => Text::Own(help),
+        });
     JsonDiagnostic {
-        rule: d.rule,
+        rule: rule.map_or(Text::Own(d.rule), |rule| Text::Serialised(&rule.id)),
         severity: d.severity.as_str(),
         message: &d.message,
-        help: d.help.as_deref(),
+        help,
         line: at.start.line,
         column: at.start.column,
         end_line: at.end.line,
@@ -158,7 +224,7 @@ pub fn diagnostic<'a>(
         byte_end: d.span.end,
         text: d.span.text(file.text()),
         fix: d.fix.as_ref().map(fix),
-        source: sources.0.get(d.rule),
+        source: rule.and_then(|rule| rule.source.as_deref()),
     }
 }
 
@@ -169,7 +235,7 @@ fn fix(fix: &Fix) -> JsonFix<'_> {
     }
 }
 
-pub fn file<'a>(file: &'a FileReport<'a>, sources: &'a Sources) -> File<'a> {
+pub fn file<'a>(file: &'a FileReport<'a>, rules: &'a Rules) -> File<'a> {
     let result = file.result;
     File {
         path: Shown(result.source.path.display()),
@@ -178,7 +244,7 @@ pub fn file<'a>(file: &'a FileReport<'a>, sources: &'a Sources) -> File<'a> {
         doc_type: result.document.meta.doc_type.map(|t| t.name()),
         midyear: result.document.meta.midyear,
         date: result.document.meta.date.map(Shown),
-        diagnostics: Diagnostics(file, sources),
+        diagnostics: Diagnostics(file, rules),
     }
 }
 
@@ -189,30 +255,124 @@ pub fn error(failure: &Failure) -> JsonError<'_> {
     }
 }
 
-/// Writes `value` pretty-printed as it stands `depth` levels deep in the report: serde_json's
-/// own `PrettyFormatter`, brought to that depth by opening as many (unwritten) arrays.
+/// Writes `value` pretty-printed as it stands `depth` levels deep in the report.
 pub fn pretty_at<W: Write>(out: W, value: &impl Serialize, depth: usize) -> io::Result<()> {
-    use serde_json::ser::{Formatter, PrettyFormatter};
-    let mut formatter = PrettyFormatter::new();
-    for _ in 0..depth {
-        formatter.begin_array(&mut io::sink())?;
-    }
+    let formatter = Pretty {
+        depth,
+        has_value: false,
+    };
     value
         .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
         .map_err(io::Error::from)
 }
 
+/// serde_json's `PrettyFormatter` layout (two spaces a level), starting at a depth, its line
+/// breaks and indentation written in one piece: `PrettyFormatter` writes the indentation a
+/// level at a time, and at a finding's depth that was a third of the JSON report's rendering.
+/// Its state and methods are `PrettyFormatter`'s; a test pins the output to serde_json's.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A line break and sixteen levels of indentation, more than any report goes deep; deeper lines
+/// would be indented a piece at a time.
+const BREAK: &[u8; 33] = b"\n                                ";
+
+impl Pretty {
+    fn line<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        let mut spaces = 2 * self.depth;
+        let first = spaces.min(BREAK.len() - 1);
+        out.write_all(&BREAK[..1 + first])?;
+        spaces -= first;
+        while spaces > 0 {
+            let piece = spaces.min(BREAK.len() - 1);
+            out.write_all(&BREAK[1..1 + piece])?;
+            spaces -= piece;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.line(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// Renders a file's object: an element of the report's `files`, or (`json-lines`) a line.
 pub struct FileJson {
-    sources: Sources,
+    rules: Rules,
     line: bool,
 }
 
 impl FileJson {
     /// Objects whose findings carry their rule's source (none without `rules`).
     pub fn new(rules: Option<&RuleSet>, line: bool) -> Self {
+        let layout = if line {
+            Layout::Compact
+        } else {
+            Layout::Report
+        };
         FileJson {
-            sources: rules.map(Sources::new).unwrap_or_default(),
+            rules: rules
+                .map(|rules| Rules::new(rules, layout))
+                .unwrap_or_default(),
             line,
         }
     }
@@ -220,7 +380,7 @@ impl FileJson {
 
 impl Render for FileJson {
     fn render(&self, report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
-        let value = file(report, &self.sources);
+        let value = file(report, &self.rules);
         if self.line {
             serde_json::to_writer(&mut *out, &value)?;
             out.push(b'\n');
@@ -292,18 +452,93 @@ mod tests {
     use crate::rules::RuleSet;
     use crate::source::{LineIndex, SourceFile};
 
-    /// The report's shape, all at once.
+    /// The report's shape, all at once, every string escaped where it stands: the contract
+    /// that what `Rules` serialises once must not change.
     #[derive(Serialize)]
     struct Report<'a> {
         version: u32,
-        files: Vec<File<'a>>,
+        files: Vec<PlainFile<'a>>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         errors: Vec<JsonError<'a>>,
         summary: Summary,
     }
 
-    /// The report as one `to_string_pretty` of everything: what the stream must add up to.
-    fn whole(files: &[FileResult], failures: &[Failure]) -> String {
+    #[derive(Serialize)]
+    struct PlainFile<'a> {
+        path: String,
+        encoding: &'static str,
+        line_ending: &'static str,
+        doc_type: Option<&'static str>,
+        midyear: bool,
+        date: Option<String>,
+        diagnostics: Vec<PlainDiagnostic<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct PlainDiagnostic<'a> {
+        rule: &'static str,
+        severity: &'static str,
+        message: &'a str,
+        help: Option<&'a str>,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        byte_start: usize,
+        byte_end: usize,
+        text: &'a str,
+        fix: Option<JsonFix<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source: Option<JsonSource<'a>>,
+    }
+
+    fn plain_file<'a>(report: &'a FileReport<'a>, rules: Option<&'a RuleSet>) -> PlainFile<'a> {
+        let result = report.result;
+        let meta = &result.document.meta;
+        let diagnostics = super::super::located(report).map(|at| {
+            let d = at.diagnostic;
+            let source = rules
+                .and_then(|rules| rules.get(d.rule))
+                .and_then(|rule| rule.meta.source.as_ref());
+            PlainDiagnostic {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                help: d.help.as_deref(),
+                line: at.start.line,
+                column: at.start.column,
+                end_line: at.end.line,
+                end_column: at.end.column,
+                byte_start: d.span.start,
+                byte_end: d.span.end,
+                text: d.span.text(report.text()),
+                fix: d.fix.as_ref().map(fix),
+                source: source.map(|source| JsonSource {
+                    level: source.level.label(),
+                    clause: &source.clause,
+                }),
+            }
+        });
+        PlainFile {
+            path: result.source.path.display().to_string(),
+            encoding: result.source.encoding.as_str(),
+            line_ending: result.source.line_ending.as_str(),
+            doc_type: meta.doc_type.map(|t| t.name()),
+            midyear: meta.midyear,
+            date: meta.date.map(|date| date.to_string()),
+            diagnostics: diagnostics.collect(),
+        }
+    }
+
+    /// The report as one `to_string_pretty` of everything, or (`lines`) a `to_string` of each
+    /// file: what the stream must add up to.
+    fn whole(
+        files: &[FileResult],
+        failures: &[Failure],
+        rules: Option<&RuleSet>,
+        lines: bool,
+    ) -> String {
+        let summary = Summary::of(files);
         let indexes: Vec<LineIndex> = files
             .iter()
             .map(|f| LineIndex::new(&f.document.text))
@@ -313,12 +548,18 @@ mod tests {
             .zip(&indexes)
             .map(|(result, index)| FileReport { result, index })
             .collect();
-        let sources = Sources::default();
+        let files: Vec<PlainFile> = reports.iter().map(|r| plain_file(r, rules)).collect();
+        if lines {
+            return files
+                .iter()
+                .map(|file| serde_json::to_string(file).unwrap() + "\n")
+                .collect();
+        }
         let report = Report {
             version: VERSION,
-            files: reports.iter().map(|r| file(r, &sources)).collect(),
+            files,
             errors: failures.iter().map(error).collect(),
-            summary: Summary::of(files),
+            summary,
         };
         let mut out = serde_json::to_string_pretty(&report).unwrap();
         out.push('\n');
@@ -344,17 +585,34 @@ mod tests {
                 crate::engine::check_source(&rules, &Default::default(), source).unwrap()
             })
             .collect();
+        // Findings whose help and source are their rule's, written as serialised once.
+        assert!(files.iter().flat_map(|f| &f.diagnostics).any(|d| {
+            let meta = &rules.get(d.rule).unwrap().meta;
+            let help = meta
+                .help
+                .as_ref()
+                .filter(|h| h.placeholders().next().is_none());
+            meta.source.is_some()
+                && d.help.is_some()
+                && help.map(|h| h.source()) == d.help.as_deref()
+        }));
         let failures = [Failure {
             path: "坏/文件.txt".into(),
             message: "坏/文件.txt: 这是二进制文件".into(),
         }];
         for n in 0..=files.len() {
-            assert_eq!(render(&files[..n]), whole(&files[..n], &[]));
+            let files = &files[..n];
+            assert_eq!(render(files), whole(files, &[], None, false));
             for failed in [&failures[..0], &failures[..]] {
-                let mut out = Vec::new();
-                format(None).write(&files[..n], failed, &mut out).unwrap();
-                assert_eq!(String::from_utf8(out).unwrap(), whole(&files[..n], failed));
+                for with in [None, Some(&rules)] {
+                    let mut out = Vec::new();
+                    format(with).write(files, failed, &mut out).unwrap();
+                    let expected = whole(files, failed, with, false);
+                    assert_eq!(String::from_utf8(out).unwrap(), expected);
+                }
             }
+            let lines = super::super::json_lines::format(&rules).render(files);
+            assert_eq!(lines, whole(files, &[], Some(&rules), true));
         }
     }
 }
