@@ -275,19 +275,21 @@ struct Pretty {
     has_value: bool,
 }
 
-/// A line break and sixteen levels of indentation, more than any report goes deep; deeper lines
-/// would be indented a piece at a time.
-const BREAK: &[u8; 33] = b"\n                                ";
+/// A separator, a line break and sixteen levels of indentation, more than any report goes deep;
+/// deeper lines are indented a piece at a time.
+const BREAK: &[u8; 34] = b",\n                                ";
 
 impl Pretty {
-    fn line<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+    /// A line break and the indentation of the current depth, after a `,` if `comma`.
+    fn line<W: ?Sized + Write>(&self, out: &mut W, comma: bool) -> io::Result<()> {
+        const MOST: usize = BREAK.len() - 2;
         let mut spaces = 2 * self.depth;
-        let first = spaces.min(BREAK.len() - 1);
-        out.write_all(&BREAK[..1 + first])?;
+        let first = spaces.min(MOST);
+        out.write_all(&BREAK[usize::from(!comma)..2 + first])?;
         spaces -= first;
         while spaces > 0 {
-            let piece = spaces.min(BREAK.len() - 1);
-            out.write_all(&BREAK[1..1 + piece])?;
+            let piece = spaces.min(MOST);
+            out.write_all(&BREAK[2..2 + piece])?;
             spaces -= piece;
         }
         Ok(())
@@ -302,16 +304,13 @@ impl Pretty {
     fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            self.line(out)?;
+            self.line(out, false)?;
         }
         out.write_all(bracket)
     }
 
     fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            out.write_all(b",")?;
-        }
-        self.line(out)
+        self.line(out, !first)
     }
 }
 
@@ -564,6 +563,31 @@ mod tests {
         let mut out = serde_json::to_string_pretty(&report).unwrap();
         out.push('\n');
         out
+    }
+
+    #[test]
+    fn pretty_is_serde_jsons_layout_at_any_depth() {
+        use serde_json::ser::{Formatter, PrettyFormatter};
+        // Empty and filled arrays and objects, nested deeper than `BREAK` indents.
+        let mut value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": "\"e\""}]});
+        for level in 0..20 {
+            value = serde_json::json!([level, {"k": value, "l": []}]);
+        }
+        for depth in [0, 1, 3] {
+            let mut expected = PrettyFormatter::new();
+            for _ in 0..depth {
+                expected.begin_array(&mut io::sink()).unwrap();
+            }
+            let mut want = Vec::new();
+            let mut serializer = serde_json::Serializer::with_formatter(&mut want, expected);
+            value.serialize(&mut serializer).unwrap();
+            let mut got = Vec::new();
+            pretty_at(&mut got, &value, depth).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want)
+            );
+        }
     }
 
     #[test]

@@ -44,28 +44,39 @@ impl Growth {
     }
 }
 
+/// How many sentence shapes there are (`statement`).
+const SHAPES: usize = 3;
+
+/// Literals one of which every match of each shape contains (its `比|较`, `[由从]`, rate word):
+/// a span without them skips the shape, which is compiled the first time a span has them.
+const SHAPE_NEEDS: [&[&str]; SHAPES] = [
+    &["比", "较"],
+    &["由", "从"],
+    &["增幅", "降幅", "减幅", "增速"],
+];
+
 /// The three sentence shapes, in order of precedence: a later shape is not tried where an
 /// earlier one matched.
-fn statements() -> &'static [Regex; 3] {
-    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
-    RES.get_or_init(|| {
+fn statement(shape: usize) -> &'static Regex {
+    static RES: [OnceLock<Regex>; SHAPES] = [const { OnceLock::new() }; SHAPES];
+    RES[shape].get_or_init(|| {
         let fig = figure_pattern();
         let verb = "增长|增加|提高|上升|提升|下降|减少|降低|下滑|回落";
         let period = r"(?:去年同期|上年同期|去年|上年度|上年|同期|上一年度|上一年|\d{4}年(?:同期|底|末)?)";
         let rate = r"(?:[，,](?:增幅|降幅|减幅|增速|增长|下降|减少)(?:为|达到|达)?(?P<d>\d+(?:\.\d+)?[%％]))?";
         let change = format!(r"(?P<verb>{verb})了?(?P<c>{fig}){rate}");
-        [
-            Regex::new(&format!(
+        let source = match shape {
+            0 => format!(
                 r"(?P<a>{fig})[，,]?(?:比|较){period}的?(?P<b>{fig})[，,]?{change}"
-            )),
-            Regex::new(&format!(
+            ),
+            1 => format!(
                 r"[由从](?P<b>{fig})(?:{verb}|扩大|缩小)?[到至](?P<a>{fig})[，,](?:同比|比上年)?{change}"
-            )),
-            Regex::new(&format!(
+            ),
+            _ => format!(
                 r"(?P<a>{fig})[，,](?:同比|比上年同期|比去年同期|比上年|比去年|较上年)?(?P<verb>{verb})了?(?P<c>{fig})[，,](?:增幅|降幅|减幅|增速)(?:为|达到|达)?(?P<d>\d+(?:\.\d+)?[%％])"
-            )),
-        ]
-        .map(|re| re.expect("growth regex"))
+            ),
+        };
+        Regex::new(&source).expect("growth regex")
     })
 }
 
@@ -159,8 +170,11 @@ impl Check for Growth {
         for scope_span in self.requires.admitted(ctx, self.scope) {
             let haystack = scope_span.text(text);
             let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-            for (shape, re) in statements().iter().enumerate() {
-                for captures in re.captures_iter(haystack) {
+            for (shape, needs) in SHAPE_NEEDS.iter().enumerate() {
+                if !needs.iter().any(|literal| haystack.contains(literal)) {
+                    continue;
+                }
+                for captures in statement(shape).captures_iter(haystack) {
                     let whole = captures.get(0).expect("group 0").range();
                     if taken
                         .iter()
@@ -256,6 +270,7 @@ fn report(sink: &mut Sink, offset: usize, mismatch: Mismatch) {
 
 #[cfg(test)]
 mod tests {
+    use super::{statement, SHAPE_NEEDS};
     use crate::rules::RuleSet;
 
     fn run(text: &str) -> Vec<String> {
@@ -273,6 +288,33 @@ mod tests {
             .into_iter()
             .map(|d| d.message)
             .collect()
+    }
+
+    /// `SHAPE_NEEDS` is sound: each shape's regex is a sequence with a part that matches
+    /// exactly its literals.
+    #[test]
+    fn each_shape_holds_its_literals() {
+        use regex_syntax::hir::{literal::Extractor, HirKind};
+        for (shape, needs) in SHAPE_NEEDS.iter().enumerate() {
+            let hir = regex_syntax::Parser::new()
+                .parse(statement(shape).as_str())
+                .unwrap();
+            let HirKind::Concat(parts) = hir.kind() else {
+                panic!("shape {shape} is not a sequence");
+            };
+            let mut needed: Vec<&[u8]> = needs.iter().map(|l| l.as_bytes()).collect();
+            needed.sort();
+            let holds = parts.iter().any(|part| {
+                let seq = Extractor::new().extract(part);
+                seq.is_exact()
+                    && seq.literals().is_some_and(|literals| {
+                        let mut found: Vec<&[u8]> = literals.iter().map(|l| l.as_bytes()).collect();
+                        found.sort();
+                        found == needed
+                    })
+            });
+            assert!(holds, "shape {shape} does not need {needs:?}");
+        }
     }
 
     #[test]
