@@ -467,7 +467,7 @@ fn message(d: &Diagnostic, rules: &RuleSet) -> String {
         Some(help) if !help.is_empty() && Some(help) != generic => {
             format!("{}\n{help}", d.message)
         }
-        _ => d.message.clone(),
+        _ => d.message.to_string(),
     }
 }
 

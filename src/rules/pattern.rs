@@ -187,7 +187,11 @@ impl Pattern {
         let span = Span::new(target.start(), target.end()).shift(offset);
         let fix = sink.fix_applicability().and_then(|applicability| {
             let template = case.replacement.as_ref().or(sink.fix_template())?;
-            Some(Fix::replace(applicability, span, template.render(vars)))
+            Some(Fix::replace(
+                applicability,
+                span,
+                sink.render(template, vars),
+            ))
         });
         match &case.message {
             Some(message) => sink.report_with(span, message, vars, fix),
