@@ -110,7 +110,8 @@ fn collect_patterns(value: &serde_json::Value, patterns: &mut BTreeSet<String>) 
 }
 
 /// `REGEX_FACTS`: for each pattern that parses, sorted, what `LazyRegex` needs of its parse —
-/// named groups, whether matches stay on one line, required literals — so that start-up does
+/// named groups, whether matches stay on one line, whether assertions read only what comes
+/// before them, required literals — so that start-up does
 /// not parse the built-in regexes again. A pattern missing here is parsed at run time.
 fn regex_facts(patterns: &BTreeSet<String>) -> String {
     let mut out = String::from("const REGEX_FACTS: &[RegexFacts] = &[\n");
@@ -120,6 +121,7 @@ fn regex_facts(patterns: &BTreeSet<String>) -> String {
         };
         let names = literals::capture_names(&hir);
         let one_line = literals::hir_stays_on_one_line(&hir);
+        let looks_only_behind = literals::hir_looks_only_behind(&hir);
         let required = match literals::required_of(&hir) {
             Some(set) => {
                 let literals: Vec<String> = set.iter().map(|l| format!("&{l:?}")).collect();
@@ -129,7 +131,7 @@ fn regex_facts(patterns: &BTreeSet<String>) -> String {
         };
         writeln!(
             out,
-            "    RegexFacts {{ source: {pattern:?}, names: &{names:?}, one_line: {one_line}, required: {required} }},"
+            "    RegexFacts {{ source: {pattern:?}, names: &{names:?}, one_line: {one_line}, looks_only_behind: {looks_only_behind}, required: {required} }},"
         )
         .unwrap();
     }

@@ -59,24 +59,31 @@ pub(crate) fn fnv1a(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
+/// The fingerprint of a finding: its rule, the flagged text and up to `CONTEXT` characters
+/// either side of it on its line. (Every machine format computes one per finding: the context
+/// is sliced from the text, not collected.)
 pub fn fingerprint(text: &str, diagnostic: &Diagnostic) -> String {
     let span = diagnostic.span;
-    let before: String = {
-        let mut chars: Vec<char> = text[..span.start]
-            .chars()
-            .rev()
-            .take_while(|c| *c != '\n' && *c != '\r')
-            .take(CONTEXT)
-            .collect();
-        chars.reverse();
-        chars.into_iter().collect()
-    };
-    let after: String = text[span.end..]
-        .chars()
-        .take_while(|c| *c != '\n' && *c != '\r')
+    let line_break = |c: char| c == '\n' || c == '\r';
+    let start = text[..span.start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| !line_break(c))
         .take(CONTEXT)
-        .collect();
-    fnv1a(&[diagnostic.rule, &before, span.text(text), &after])
+        .last()
+        .map_or(span.start, |(i, _)| i);
+    let end = text[span.end..]
+        .char_indices()
+        .take_while(|&(_, c)| !line_break(c))
+        .take(CONTEXT)
+        .last()
+        .map_or(span.end, |(i, c)| span.end + i + c.len_utf8());
+    fnv1a(&[
+        diagnostic.rule,
+        &text[start..span.start],
+        span.text(text),
+        &text[span.end..end],
+    ])
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -269,5 +276,55 @@ mod tests {
         let a = Baseline::record(&path, &files).to_json();
         assert_eq!(a, Baseline::record(&path, &files).to_json());
         assert!(a.contains("\"path\": \"d.txt\""), "{a}");
+    }
+
+    /// The context as characters collected one by one (how it was first computed): a
+    /// fingerprint must never change, or every baseline would go stale.
+    fn collected_fingerprint(text: &str, d: &Diagnostic) -> String {
+        let span = d.span;
+        let mut before: Vec<char> = text[..span.start]
+            .chars()
+            .rev()
+            .take_while(|c| *c != '\n' && *c != '\r')
+            .take(CONTEXT)
+            .collect();
+        before.reverse();
+        let before: String = before.into_iter().collect();
+        let after: String = text[span.end..]
+            .chars()
+            .take_while(|c| *c != '\n' && *c != '\r')
+            .take(CONTEXT)
+            .collect();
+        fnv1a(&[d.rule, &before, span.text(text), &after])
+    }
+
+    #[test]
+    fn fingerprints_slice_the_same_context_they_collected() {
+        let texts = [
+            "",
+            "甲",
+            "一二三四五六七八九十壹贰叁四五六七八九十",
+            "前\r\n一二三，四五六七八九十壹贰叁。\r后",
+            "ab\ncd,ef\n\n",
+        ];
+        for text in texts {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (n, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[n..] {
+                    let d = Diagnostic {
+                        rule: "test/rule",
+                        severity: crate::diagnostic::Severity::Warning,
+                        span: crate::diagnostic::Span::new(start, end),
+                        message: String::new(),
+                        help: None,
+                        fix: None,
+                    };
+                    let want = collected_fingerprint(text, &d);
+                    assert_eq!(fingerprint(text, &d), want, "{text:?} {start}..{end}");
+                }
+            }
+        }
     }
 }

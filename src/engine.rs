@@ -157,7 +157,15 @@ pub fn check_document(
 fn harms_protected_text(doc: &Document, fix: &crate::diagnostic::Fix) -> bool {
     static PROTECTED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     // Compiled (Unicode `\w` and `\d`: a millisecond) only for removed text that could hold a
-    // token: every URL has `:`, every address `@`, every separated number `,`.
+    // token: every URL has `://`, every address `@`, every separated number a `,` before a
+    // digit (`is_numeric` takes in every `\d`).
+    let may_hold = |text: &str| {
+        text.contains("://")
+            || text.contains('@')
+            || text
+                .match_indices(',')
+                .any(|(at, _)| text[at + 1..].chars().next().is_some_and(char::is_numeric))
+    };
     let protected = || {
         PROTECTED.get_or_init(|| {
             regex::Regex::new(
@@ -180,7 +188,7 @@ fn harms_protected_text(doc: &Document, fix: &crate::diagnostic::Fix) -> bool {
         // The shortest protected token, `a@b.c` or `1,000`, has five bytes.
         inside_aside
             || (removed.len() >= 5
-                && removed.bytes().any(|b| matches!(b, b':' | b'@' | b','))
+                && may_hold(removed)
                 && protected()
                     .find_iter(removed)
                     .any(|token| !edit.replacement.contains(token.as_str())))
@@ -462,7 +470,8 @@ mod tests {
     /// it or drops other text is not (whether or not the text has `:`, `@` or `,`).
     #[test]
     fn fixes_keep_protected_tokens() {
-        let text = "访问https://www.gov.cn，来信a@b.cn，共1,000元，会议:十点，如下内容。";
+        let text =
+            "访问https://www.gov.cn，来信a@b.cn，共1,000元，共１,０００元，会议:十点，如下内容。";
         let doc = crate::parse::parse(text.to_string());
         let harms = |token: &str, replacement: &str| {
             let start = text.find(token).unwrap();
@@ -474,6 +483,10 @@ mod tests {
         assert!(harms("a@b.cn", "a"));
         assert!(harms("1,000元", "1000元"));
         assert!(!harms("1,000元", "1,000 元"));
+        assert!(
+            harms("１,０００元", "１０００元"),
+            "full-width digits are `\\d`"
+        );
         assert!(!harms("会议:十点", "会议十点"));
         assert!(!harms("如下内容", "如下"));
     }

@@ -6,11 +6,13 @@
 //! Byte offsets are given only where they index the file on disk (UTF-8, with or without BOM);
 //! SARIF fixes are given only for files `--fix` could write (not for .docx text).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use super::{json, Array, Emitter, Failure, FileReport, Format, Items, Located, Render, Spool};
 
@@ -45,9 +47,9 @@ struct Driver {
 struct Descriptor {
     id: String,
     name: String,
-    short_description: Text,
+    short_description: Text<'static>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    full_description: Option<Text>,
+    full_description: Option<Text<'static>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<Multiformat>,
     default_configuration: Configuration,
@@ -56,8 +58,8 @@ struct Descriptor {
 }
 
 #[derive(Serialize)]
-struct Text {
-    text: String,
+struct Text<'a> {
+    text: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +95,7 @@ struct SourceProperty {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Artifact {
-    location: ArtifactLocation,
+    location: ArtifactLocation<'static>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mime_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,8 +103,8 @@ struct Artifact {
 }
 
 #[derive(Clone, Serialize)]
-struct ArtifactLocation {
-    uri: String,
+struct ArtifactLocation<'a> {
+    uri: Cow<'a, str>,
     index: usize,
 }
 
@@ -112,11 +114,27 @@ struct SarifResult<'a> {
     rule_id: &'a str,
     rule_index: usize,
     level: &'static str,
-    message: Text,
+    message: Text<'a>,
     locations: [Location<'a>; 1],
-    partial_fingerprints: BTreeMap<&'static str, String>,
+    partial_fingerprints: PartialFingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix<'a>>,
+}
+
+/// A result's `partialFingerprints`: gwlint's content fingerprint, numbered among the results
+/// of its file with the same rule and fingerprint.
+struct PartialFingerprints {
+    content: String,
+    occurrence: usize,
+}
+
+impl Serialize for PartialFingerprints {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        let value = format_args!("{}:{}", self.content, self.occurrence);
+        map.serialize_entry(FINGERPRINT_KEY, &json::Shown(value))?;
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -128,7 +146,7 @@ struct Location<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation,
+    artifact_location: ArtifactLocation<'a>,
     region: Region<'a>,
 }
 
@@ -155,7 +173,7 @@ struct Snippet<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifFix<'a> {
-    description: Text,
+    description: Text<'a>,
     artifact_changes: [ArtifactChange<'a>; 1],
     properties: FixProperties,
 }
@@ -168,7 +186,7 @@ struct FixProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactChange<'a> {
-    artifact_location: ArtifactLocation,
+    artifact_location: ArtifactLocation<'a>,
     replacements: Vec<Replacement<'a>>,
 }
 
@@ -190,7 +208,7 @@ struct Invocation<'a> {
 #[derive(Serialize)]
 struct Notification<'a> {
     level: &'static str,
-    message: Text,
+    message: Text<'a>,
     locations: [NotificationLocation<'a>; 1],
 }
 
@@ -313,8 +331,9 @@ impl Sarif<'_> {
 impl Render for FileResults<'_> {
     fn render(&self, file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
         let source = &file.result.source;
+        let uri = artifact_uri(&source.path);
         let location = ArtifactLocation {
-            uri: artifact_uri(&source.path),
+            uri: Cow::Borrowed(&uri),
             index: 0,
         };
         let text = file.text();
@@ -342,10 +361,10 @@ impl Render for FileResults<'_> {
                         region: positions.flagged(&at),
                     },
                 }],
-                partial_fingerprints: BTreeMap::from([(
-                    FINGERPRINT_KEY,
-                    format!("{content}:{occurrence}"),
-                )]),
+                partial_fingerprints: PartialFingerprints {
+                    content,
+                    occurrence: *occurrence,
+                },
                 fixes: match &d.fix {
                     Some(fix) if source.encoding != Encoding::Docx => {
                         vec![sarif_fix(&positions, &location, d, fix)]
@@ -365,7 +384,7 @@ impl Emitter for Sarif<'_> {
         let artifact = self.artifacts.len();
         self.artifacts.push(Artifact {
             location: ArtifactLocation {
-                uri: artifact_uri(&source.path),
+                uri: artifact_uri(&source.path).into(),
                 index: artifact,
             },
             mime_type: mime_type(source),
@@ -414,7 +433,7 @@ impl Emitter for Sarif<'_> {
                     .map(|(uri, message)| Notification {
                         level: "error",
                         message: Text {
-                            text: message.clone(),
+                            text: message.as_str().into(),
                         },
                         locations: [NotificationLocation {
                             physical_location: NotificationPlace {
@@ -461,13 +480,13 @@ fn rule_help(meta: &RuleMeta) -> Option<&str> {
 
 /// The diagnostic's message, with its own help on a second line when that says more than the
 /// rule's help (e.g. names the exact correction).
-fn message(d: &Diagnostic, rules: &RuleSet) -> String {
+fn message<'a>(d: &'a Diagnostic, rules: &RuleSet) -> Cow<'a, str> {
     let generic = rules.get(d.rule).and_then(|rule| rule_help(&rule.meta));
     match d.help.as_deref().map(str::trim) {
         Some(help) if !help.is_empty() && Some(help) != generic => {
-            format!("{}\n{help}", d.message)
+            Cow::Owned(format!("{}\n{help}", d.message))
         }
-        _ => d.message.to_string(),
+        _ => Cow::Borrowed(&d.message),
     }
 }
 
@@ -520,13 +539,13 @@ fn byte_base(encoding: Encoding) -> Option<usize> {
 
 fn sarif_fix<'a>(
     positions: &Positions<'a, '_>,
-    location: &ArtifactLocation,
+    location: &ArtifactLocation<'a>,
     d: &Diagnostic,
     fix: &'a Fix,
 ) -> SarifFix<'a> {
     SarifFix {
         description: Text {
-            text: fix_description(positions.text, d, fix),
+            text: fix_description(positions.text, d, fix).into(),
         },
         artifact_changes: [ArtifactChange {
             artifact_location: location.clone(),
@@ -580,7 +599,7 @@ fn descriptor(id: &str, meta: Option<&RuleMeta>, severity: Severity) -> Descript
             id: id.to_string(),
             name: pascal_case(id),
             short_description: Text {
-                text: id.to_string(),
+                text: id.to_string().into(),
             },
             full_description: None,
             help: None,
@@ -611,8 +630,10 @@ fn descriptor(id: &str, meta: Option<&RuleMeta>, severity: Severity) -> Descript
     Descriptor {
         id: id.to_string(),
         name: pascal_case(id),
-        short_description: Text { text: short },
-        full_description: (!explanation.is_empty()).then_some(Text { text: explanation }),
+        short_description: Text { text: short.into() },
+        full_description: (!explanation.is_empty()).then_some(Text {
+            text: explanation.into(),
+        }),
         help: (!help_text.is_empty()).then_some(Multiformat {
             text: help_text,
             markdown: help_markdown,

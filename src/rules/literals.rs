@@ -69,6 +69,18 @@ pub fn stays_on_one_line(pattern: &str) -> bool {
         .is_ok_and(|hir| hir_stays_on_one_line(&hir))
 }
 
+/// Whether every assertion of the pattern reads only the text before its position (`^`,
+/// `(?m)^`, `\A`; no `$`, `\z` or word boundary). Then a match found in a text is found again,
+/// with the same groups, in the text cut at the match's end: the paths that end there succeed
+/// or fail alike in both, so the first that succeeds is the same.
+pub fn hir_looks_only_behind(hir: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    hir.properties()
+        .look_set()
+        .iter()
+        .all(|look| matches!(look, Look::Start | Look::StartLF | Look::StartCRLF))
+}
+
 /// `stays_on_one_line` for a pattern already parsed.
 pub fn hir_stays_on_one_line(hir: &Hir) -> bool {
     use regex_syntax::hir::Look;

@@ -526,6 +526,7 @@ struct RegexFacts {
     source: &'static str,
     names: &'static [&'static str],
     one_line: bool,
+    looks_only_behind: bool,
     required: Option<&'static [&'static [u8]]>,
 }
 
@@ -539,6 +540,9 @@ pub struct LazyRegex {
     pub(super) names: Vec<String>,
     /// Every match stays on one line (`literals::stays_on_one_line`).
     pub(super) one_line: bool,
+    /// Every assertion reads only what comes before it (`literals::hir_looks_only_behind`):
+    /// a match's groups can be resolved on the text cut at its end (`captures_iter`).
+    looks_only_behind: bool,
     /// Literals every match contains (`literals::required`), read from the same parse.
     pub(super) required: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex::Regex>>,
@@ -556,6 +560,7 @@ impl LazyRegex {
             source: source.to_string(),
             names: facts.names.iter().map(|name| name.to_string()).collect(),
             one_line: facts.one_line,
+            looks_only_behind: facts.looks_only_behind,
             required: facts
                 .required
                 .map(|set| set.iter().map(|literal| literal.to_vec()).collect()),
@@ -571,6 +576,7 @@ impl LazyRegex {
             source: source.to_string(),
             names: super::literals::capture_names(&hir),
             one_line: super::literals::hir_stays_on_one_line(&hir),
+            looks_only_behind: super::literals::hir_looks_only_behind(&hir),
             required: super::literals::required_of(&hir),
             compiled: std::sync::OnceLock::new(),
         })
@@ -591,6 +597,66 @@ impl LazyRegex {
         self.compiled
             .get_or_init(|| regex::Regex::new(&self.source).ok())
             .as_ref()
+    }
+
+    /// `Regex::captures_iter`, with the same matches and groups. Where the pattern allows,
+    /// each match is found first and its groups resolved on the text cut at its end: the
+    /// regex crate resolves them on the whole text after the match's start when it searched
+    /// backwards from a literal suffix, clearing a table of NFA states × that length for each
+    /// match (`[^()（）\r\n]{1,120}\)` in a long paragraph).
+    pub fn captures_iter<'r, 't>(&'r self, haystack: &'t str) -> CapturesIter<'r, 't> {
+        match self.get() {
+            None => CapturesIter::None,
+            Some(regex) if self.looks_only_behind => {
+                CapturesIter::Cut(regex, haystack, regex.find_iter(haystack))
+            }
+            Some(regex) => CapturesIter::Whole(regex.captures_iter(haystack)),
+        }
+    }
+
+    /// `Regex::captures_at`, with groups resolved as `captures_iter` does.
+    pub fn captures_at<'t>(&self, haystack: &'t str, start: usize) -> Option<regex::Captures<'t>> {
+        let regex = self.get()?;
+        if !self.looks_only_behind {
+            return regex.captures_at(haystack, start);
+        }
+        let found = regex.find_at(haystack, start)?;
+        captures_of(regex, haystack, found)
+    }
+}
+
+/// The groups of `found`, a match of `regex` in `haystack`, resolved on the text cut at its
+/// end (`LazyRegex::looks_only_behind`); on the whole text should that ever find nothing.
+fn captures_of<'t>(
+    regex: &regex::Regex,
+    haystack: &'t str,
+    found: regex::Match<'t>,
+) -> Option<regex::Captures<'t>> {
+    regex
+        .captures_at(&haystack[..found.end()], found.start())
+        .or_else(|| regex.captures_at(haystack, found.start()))
+}
+
+/// The matches of a `LazyRegex` with their groups (`LazyRegex::captures_iter`).
+pub enum CapturesIter<'r, 't> {
+    /// The pattern is too big to compile: no match.
+    None,
+    Whole(regex::CaptureMatches<'r, 't>),
+    Cut(&'r regex::Regex, &'t str, regex::Matches<'r, 't>),
+}
+
+impl<'t> Iterator for CapturesIter<'_, 't> {
+    type Item = regex::Captures<'t>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            CapturesIter::None => None,
+            CapturesIter::Whole(captures) => captures.next(),
+            CapturesIter::Cut(regex, haystack, matches) => {
+                let found = matches.next()?;
+                captures_of(regex, haystack, found)
+            }
+        }
     }
 }
 
@@ -725,6 +791,41 @@ mod tests {
                 "{}",
                 pack.file
             );
+        }
+    }
+
+    /// `LazyRegex::captures_iter` and `captures_at` give `Regex`'s matches and groups, whether
+    /// groups are resolved on the cut text (assertions only behind) or on the whole.
+    #[test]
+    fn captures_are_those_of_the_regex() {
+        let cases = [
+            (r"[\p{Han}，](?P<b>\((?P<inner>[^()\r\n]{1,20})\))", true),
+            (r"(?m)^(?P<a>\d+)(?P<b>\d)?", true),
+            (r"(?P<x>ab)\b|ab", false),
+            (r"(?:^|[^\d])(?P<d>\d{2})(?:[^\d]|$)", false),
+        ];
+        let haystacks = [
+            "推动绿地(原公园)开放，又见(甲)(乙)。",
+            "12\n345\nab abc",
+            "abc ab ab1 12 345 1x22y",
+            "",
+        ];
+        let groups = |c: regex::Captures| -> Vec<Option<(usize, usize)>> {
+            c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
+        };
+        for (pattern, only_behind) in cases {
+            let lazy = LazyRegex::new(pattern).unwrap();
+            assert_eq!(lazy.looks_only_behind, only_behind, "{pattern}");
+            let regex = regex::Regex::new(pattern).unwrap();
+            for haystack in haystacks {
+                let want: Vec<_> = regex.captures_iter(haystack).map(groups).collect();
+                let got: Vec<_> = lazy.captures_iter(haystack).map(groups).collect();
+                assert_eq!(got, want, "{pattern} in {haystack:?}");
+                for start in (0..=haystack.len()).filter(|&at| haystack.is_char_boundary(at)) {
+                    let want = regex.captures_at(haystack, start).map(groups);
+                    assert_eq!(lazy.captures_at(haystack, start).map(groups), want);
+                }
+            }
         }
     }
 

@@ -227,7 +227,7 @@ impl Pattern {
                         self.report(sink, case, haystack, offset, whole, whole, None);
                     }
                 } else {
-                    while let Some(captures) = regex.captures_at(upto, at) {
+                    while let Some(captures) = case.regex.captures_at(upto, at) {
                         let whole = captures.get(0).expect("group 0");
                         at = whole.end();
                         let target = case
@@ -280,7 +280,7 @@ impl Check for Pattern {
                     }
                     continue;
                 }
-                for captures in regex.captures_iter(haystack) {
+                for captures in case.regex.captures_iter(haystack) {
                     let whole = captures.get(0).expect("group 0");
                     let target = case
                         .span
