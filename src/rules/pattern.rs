@@ -453,10 +453,12 @@ mod tests {
     #[test]
     fn guard_agrees_with_reading_the_context_by_slices() {
         // Characters that each matter to the guard: spaces of every kind, digits, the marks
-        // of URLs, addresses and entities, Chinese of both planes, and plain letters.
+        // of URLs, addresses and entities, Chinese of both planes and its neighbours (the
+        // hexagrams after extension A, CJK punctuation), and plain letters.
         let alphabet = [
-            "中", "文", "𠀀", "a", "1", "9", " ", "\u{3000}", "\u{a0}", "\t", "\n", "/", "//", "@",
-            ".", "w", ".www", "&", "&nbsp", "#", ";", ",", ":", "é", "—",
+            "中", "文", "𠀀", "㐀", "䷀", "豈", "、", "，", "a", "1", "9", " ", "\u{3000}",
+            "\u{a0}", "\u{2028}", "\t", "\n", "/", "//", "@", ".", "w", ".www", "&", "&nbsp", "#",
+            ";", ",", ":", "é", "—",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |bound: usize| {
