@@ -261,7 +261,7 @@ impl Check for Pattern {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
                 if !case.requires.admits_span(ctx, scope_span) {
