@@ -88,6 +88,8 @@ pub struct Context<'a> {
     literal_hits: OnceLock<Vec<u64>>,
     /// The paragraph `literal_hits` last answered for: rules walk their spans in order.
     last_paragraph: std::sync::atomic::AtomicUsize,
+    /// Each scope's spans, found for the first rule that looks there and shared by the others.
+    scopes: [OnceLock<Vec<Span>>; Scope::COUNT],
 }
 
 impl<'a> Context<'a> {
@@ -101,7 +103,13 @@ impl<'a> Context<'a> {
             literals: &rules.literals,
             literal_hits: OnceLock::new(),
             last_paragraph: std::sync::atomic::AtomicUsize::new(0),
+            scopes: Default::default(),
         }
+    }
+
+    /// `scope`'s spans in the document (`Scope::spans`), found once per document.
+    pub fn spans(&self, scope: Scope) -> &[Span] {
+        self.scopes[scope as usize].get_or_init(|| scope.spans(self.doc))
     }
 
     /// The context of a document read from a .docx.

@@ -261,7 +261,7 @@ impl Check for Pattern {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
                 if !case.requires.admits_span(ctx, scope_span) {
@@ -309,45 +309,29 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
     if digit_before && digit_after {
         return false;
     }
-    // Up to CONTEXT_REACH characters before the match, back to the nearest space, walked back a
-    // byte at a time; `following` holds the three characters after the one at hand (0 for one
-    // that is not ASCII) to spot `//` and `.www`.
+    // Up to CONTEXT_REACH characters before the match, back to the nearest space; the three
+    // characters after the one at hand (already walked) spot `//` and `.www`.
     let mut left_start = start;
     let mut left_has_cjk = false;
-    let mut following = [0u8; 3];
-    let mut at = start;
-    let mut walked = 0;
-    while walked < CONTEXT_REACH && at > 0 {
-        at -= 1;
-        let byte = bytes[at];
-        if byte.is_ascii() {
-            if (byte as char).is_whitespace() {
-                break;
-            }
-            // `.www` reads `www.` backwards, as the guard has always looked for it.
-            let excluded = match byte {
-                b'@' => true,
-                b'/' => following[0] == b'/',
-                b'.' => following == *b"www",
-                _ => false,
-            };
-            if excluded {
-                return false;
-            }
-            following = [byte, following[0], following[1]];
-        } else if byte & 0xc0 == 0x80 {
-            // A continuation byte: the character is read at its first byte.
-            continue;
-        } else {
-            match chinese_or_space(&text[at..left_start]) {
-                Some(true) => left_has_cjk = true,
-                Some(false) => break,
-                None => {}
-            }
-            following = [0, following[0], following[1]];
+    let mut following = ['\0'; 3];
+    for c in text[..start].chars().rev().take(CONTEXT_REACH) {
+        if is_cjk(c) {
+            left_has_cjk = true;
+        } else if c.is_whitespace() {
+            break;
         }
-        walked += 1;
-        left_start = at;
+        // `.www` reads `www.` backwards, as the guard has always looked for it.
+        let excluded = match c {
+            '@' => true,
+            '/' => following[0] == '/',
+            '.' => following == ['w'; 3],
+            _ => false,
+        };
+        if excluded {
+            return false;
+        }
+        following = [c, following[0], following[1]];
+        left_start -= c.len_utf8();
     }
     // `&nbsp;` ends an HTML entity, which artifact/conversion reports.
     if &text[start..end] == ";" {
@@ -368,25 +352,6 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
             .take_while(|c| !c.is_whitespace())
             .take(CONTEXT_REACH)
             .any(is_cjk)
-}
-
-/// Whether a character that is not ASCII is Chinese (`Some(true)`), a space (`Some(false)`) or
-/// neither. Most Chinese text is U+4E00–U+9FFF, told from its first two bytes without decoding.
-fn chinese_or_space(c: &str) -> Option<bool> {
-    match c.as_bytes() {
-        // U+5000–U+9FFF.
-        [0xe5..=0xe9, ..] => Some(true),
-        // U+4000–U+4FFF: Chinese but for the Yijing hexagrams, U+4DC0–U+4DFF.
-        [0xe4, second, ..] => (*second != 0xb7).then_some(true),
-        _ => {
-            let c = c.chars().next()?;
-            if is_cjk(c) {
-                Some(true)
-            } else {
-                c.is_whitespace().then_some(false)
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// How many scopes there are (`BlankLine` is the last), for a table by scope.
+    pub const COUNT: usize = Scope::BlankLine as usize + 1;
+
     /// The scope's spans, sorted by start and disjoint.
     pub fn spans(self, doc: &Document) -> Vec<Span> {
         let paragraphs = |keep: fn(ParagraphKind) -> bool| -> Vec<Span> {
