@@ -22,6 +22,9 @@ pub struct Spec {
     not_in_label: Vec<String>,
 }
 
+/// The most characters a part's label has (`山洪隐患` in `山洪隐患10处`).
+const MAX_LABEL: usize = 20;
+
 pub struct Breakdown {
     scope: Scope,
     /// Compiled when a span first may hold a breakdown (`LazyRegex`).
@@ -47,8 +50,11 @@ impl Breakdown {
         let total = LazyRegex::new(&format!(
             r"(?P<total>{number})(?P<unit>{units})(?P<open>[，,]其中[：:，,]?|（其中[：:，,]?|\(其中[：:，,]?|（|\()"
         ))?;
+        // The label runs up to the first digit, so the pattern need not count its characters
+        // (`{1,20}?` made 20 copies of a class of all of Unicode but `\d`: ten times the
+        // regex); `parts` refuses a longer one, which is what the bound did.
         let part = LazyRegex::new(&format!(
-            r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]{{1,20}}?)(?P<number>{number})(?P<unit>{units})"
+            r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]+?)(?P<number>{number})(?P<unit>{units})"
         ))?;
         Ok(Breakdown {
             scope: meta.scope.unwrap_or(Scope::Body),
@@ -66,6 +72,9 @@ impl Breakdown {
         loop {
             let captures = self.part.get()?.captures(&rest[at..])?;
             let label = &captures["label"];
+            if label.chars().count() > MAX_LABEL {
+                return None;
+            }
             if &captures["unit"] != unit
                 || self.not_in_label.iter().any(|w| label.contains(w.as_str()))
             {
@@ -105,7 +114,7 @@ impl Check for Breakdown {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             if !haystack.contains('其') && !haystack.contains('（') && !haystack.contains('(') {
                 continue;
@@ -212,6 +221,25 @@ mod tests {
             "a change"
         );
         assert!(messages("共40处，其中甲10处。").is_empty(), "one part");
+        let label = "甲".repeat(20);
+        assert_eq!(
+            messages(&format!("共40处，其中{label}10处、乙20处。")).len(),
+            1,
+            "a label of 20 characters"
+        );
+        assert!(
+            messages(&format!("共40处，其中{label}甲10处、乙20处。")).is_empty(),
+            "a label of 21 characters is no part"
+        );
+        assert_eq!(
+            messages(&format!("共40处，其中甲10处、以及{label}20处。")).len(),
+            1,
+            "以及 is not part of the label"
+        );
+        assert!(
+            messages(&format!("共40处，其中甲10处、以及{label}甲20处。")).is_empty(),
+            "nor of its length"
+        );
     }
 
     #[test]

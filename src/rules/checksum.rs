@@ -103,7 +103,7 @@ impl Check for Checksum {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             match self.scheme {
                 Scheme::ResidentId => {

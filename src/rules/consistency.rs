@@ -191,13 +191,13 @@ impl Check for Consistency {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        let spans = self.scope.spans(ctx.doc);
+        let spans = ctx.spans(self.scope);
         // The matches of every form that may be reported (all but `prefer`), found once.
         let found: Vec<Option<Vec<(usize, regex::Captures)>>> = self
             .forms
             .iter()
             .enumerate()
-            .map(|(i, form)| (self.prefer != Some(i)).then(|| form.matches(ctx, &spans)))
+            .map(|(i, form)| (self.prefer != Some(i)).then(|| form.matches(ctx, spans)))
             .collect();
         let mut counts: Vec<usize> = found
             .iter()
@@ -211,7 +211,7 @@ impl Check for Consistency {
                 return;
             }
             counts[preferred] = if self.shows_preferred_count {
-                self.forms[preferred].count(ctx, &spans)
+                self.forms[preferred].count(ctx, spans)
             } else if self.when == When::Mixed && others == 1 {
                 let form = &self.forms[preferred];
                 usize::from(

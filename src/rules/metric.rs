@@ -77,7 +77,7 @@ impl Check for Metric {
                 }
             }
             Measure::ParagraphLength => {
-                for span in self.scope.spans(ctx.doc) {
+                for &span in ctx.spans(self.scope) {
                     let length = span.text(text).chars().count();
                     if length > self.max {
                         self.report(sink, span, length);
@@ -85,7 +85,7 @@ impl Check for Metric {
                 }
             }
             Measure::SentenceLength => {
-                for span in self.scope.spans(ctx.doc) {
+                for &span in ctx.spans(self.scope) {
                     let paragraph = span.text(text);
                     let mut start = 0;
                     for (at, c) in paragraph.char_indices() {

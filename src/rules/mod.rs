@@ -88,8 +88,8 @@ pub struct Context<'a> {
     literal_hits: OnceLock<Vec<u64>>,
     /// The paragraph `literal_hits` last answered for: rules walk their spans in order.
     last_paragraph: std::sync::atomic::AtomicUsize,
-    /// Each scope's spans, found for the first rule that looks there and shared by the others.
-    scopes: [OnceLock<Vec<Span>>; Scope::COUNT],
+    /// Each scope's spans, found the first time a rule asks (most rules read `prose`).
+    scope_spans: [OnceLock<Vec<Span>>; Scope::COUNT],
 }
 
 impl<'a> Context<'a> {
@@ -103,13 +103,8 @@ impl<'a> Context<'a> {
             literals: &rules.literals,
             literal_hits: OnceLock::new(),
             last_paragraph: std::sync::atomic::AtomicUsize::new(0),
-            scopes: Default::default(),
+            scope_spans: Default::default(),
         }
-    }
-
-    /// `scope`'s spans in the document (`Scope::spans`), found once per document.
-    pub fn spans(&self, scope: Scope) -> &[Span] {
-        self.scopes[scope as usize].get_or_init(|| scope.spans(self.doc))
     }
 
     /// The context of a document read from a .docx.
@@ -119,6 +114,12 @@ impl<'a> Context<'a> {
 
     pub fn text(&self) -> &'a str {
         &self.doc.text
+    }
+
+    /// `scope`'s spans in this document, sorted and disjoint (`Scope::spans`), found once and
+    /// shared by every rule that reads the scope.
+    pub fn spans(&self, scope: Scope) -> &[Span] {
+        self.scope_spans[scope as usize].get_or_init(|| scope.spans(self.doc))
     }
 
     /// Whether `span` holds a literal of the `LiteralIndex` set `set`, when the document's

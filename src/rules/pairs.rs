@@ -169,7 +169,7 @@ impl Check for Pairs {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        let in_scope = self.scope.spans(ctx.doc);
+        let in_scope = ctx.spans(self.scope);
         let mut open: Vec<(usize, Span)> = Vec::new();
         for paragraph in &ctx.doc.paragraphs {
             if in_scope

@@ -120,7 +120,7 @@ impl Check for Repeat {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        for scope_span in self.scope.spans(ctx.doc) {
+        for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             // Characters alone, four bytes each: the scan below compares nothing else.
             let chars: Vec<char> = haystack.chars().collect();

@@ -57,9 +57,8 @@ impl Check for Require {
         if text.trim().is_empty() || (self.with_docnum && !has_docnum()) {
             return;
         }
-        let found = self
-            .scope
-            .spans(ctx.doc)
+        let found = ctx
+            .spans(self.scope)
             .iter()
             .any(|s| self.any_of.admits_span(ctx, *s));
         if found {

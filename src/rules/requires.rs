@@ -99,9 +99,9 @@ impl Requires {
         ctx: &'c Context,
         scope: Scope,
     ) -> impl Iterator<Item = Span> + 'c {
-        scope
-            .spans(ctx.doc)
-            .into_iter()
+        ctx.spans(scope)
+            .iter()
+            .copied()
             .filter(move |span| self.admits_span(ctx, *span))
     }
 

@@ -45,7 +45,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// How many scopes there are (`BlankLine` is the last), for a table by scope.
+    /// How many scopes there are: `Context` keeps each one's spans, found once per document.
     pub const COUNT: usize = Scope::BlankLine as usize + 1;
 
     /// The scope's spans, sorted by start and disjoint.

@@ -157,7 +157,7 @@ impl Check for Substitution {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
-        let scope = self.scope.spans(ctx.doc);
+        let scope = ctx.spans(self.scope);
         if scope.is_empty() {
             return;
         }
