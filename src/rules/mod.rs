@@ -250,8 +250,19 @@ impl<'r> Sink<'r> {
         vars: impl Fn(&str) -> Option<Cow<'v, str>>,
         fix: Option<Fix>,
     ) {
+        let help = self.help(vars);
+        self.report_rendered(span, message, help, fix);
+    }
+
+    /// Reports `span` with its texts already rendered (`render`, `help`).
+    pub fn report_rendered(
+        &mut self,
+        span: Span,
+        message: Arc<str>,
+        help: Option<Arc<str>>,
+        fix: Option<Fix>,
+    ) {
         let rule = self.rule;
-        let help = rule.help.as_ref().map(|help| self.render(help, &vars));
         self.diagnostics.push(Diagnostic {
             rule: rule.id,
             severity: self.severity,
@@ -260,6 +271,17 @@ impl<'r> Sink<'r> {
             help,
             fix: fix.filter(|_| rule.fix.is_some()),
         });
+    }
+
+    /// The rule's help, filled in.
+    pub fn help<'v>(&mut self, vars: impl Fn(&str) -> Option<Cow<'v, str>>) -> Option<Arc<str>> {
+        let rule = self.rule;
+        rule.help.as_ref().map(|help| self.render(help, vars))
+    }
+
+    /// The rule's own message.
+    pub fn message(&self) -> &'r Template {
+        &self.rule.message
     }
 
     /// The applicability the rule's YAML gives its fixes; `None` when it has none.

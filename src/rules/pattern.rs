@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -153,22 +154,52 @@ impl Pattern {
     }
 }
 
+/// What a case without named groups said of one matched text, for its later matches of the same
+/// text: they say the same, and take these texts instead of rendering them again.
+struct Said<'p, 't> {
+    case: &'p Case,
+    matched: &'t str,
+    message: Arc<str>,
+    help: Option<Arc<str>>,
+    replacement: Option<Arc<str>>,
+}
+
+/// How many matched texts a rule remembers what it said of, per document: a rule that repeats
+/// itself matches a few texts many times (the five half-width marks).
+const SAID_KEPT: usize = 16;
+
 impl Pattern {
     /// Reports one match: `target` is the reported span inside `haystack`, which starts at
     /// `offset` in the text.
     #[allow(clippy::too_many_arguments)]
-    fn report<'t>(
+    fn report<'p, 't>(
         &self,
         sink: &mut Sink,
-        case: &Case,
+        case: &'p Case,
         haystack: &'t str,
         offset: usize,
         whole: regex::Match<'t>,
         target: regex::Match<'t>,
         captures: Option<&regex::Captures<'t>>,
+        said: &mut Vec<Said<'p, 't>>,
     ) {
         if !self.guard_allows(haystack, target.start(), target.end()) {
             return;
+        }
+        let span = Span::new(target.start(), target.end()).shift(offset);
+        let applicability = sink.fix_applicability();
+        let fix =
+            |replacement: Option<Arc<str>>| Some(Fix::replace(applicability?, span, replacement?));
+        // Without named groups, what a match says depends on its text alone.
+        if captures.is_none() {
+            if let Some(earlier) = said
+                .iter()
+                .find(|s| std::ptr::eq(s.case, case) && s.matched == whole.as_str())
+            {
+                let fix = fix(earlier.replacement.clone());
+                sink.report_rendered(span, earlier.message.clone(), earlier.help.clone(), fix);
+                return;
+            }
         }
         let vars = |name: &str| -> Option<Cow<str>> {
             match name {
@@ -184,19 +215,22 @@ impl Pattern {
                 },
             }
         };
-        let span = Span::new(target.start(), target.end()).shift(offset);
-        let fix = sink.fix_applicability().and_then(|applicability| {
+        let replacement = applicability.and_then(|_| {
             let template = case.replacement.as_ref().or(sink.fix_template())?;
-            Some(Fix::replace(
-                applicability,
-                span,
-                sink.render(template, vars),
-            ))
+            Some(sink.render(template, vars))
         });
-        match &case.message {
-            Some(message) => sink.report_with(span, message, vars, fix),
-            None => sink.report(span, vars, fix),
+        let message = sink.render(case.message.as_ref().unwrap_or(sink.message()), vars);
+        let help = sink.help(vars);
+        if captures.is_none() && said.len() < SAID_KEPT {
+            said.push(Said {
+                case,
+                matched: whole.as_str(),
+                message: message.clone(),
+                help: help.clone(),
+                replacement: replacement.clone(),
+            });
         }
+        sink.report_rendered(span, message, help, fix(replacement));
     }
 }
 
@@ -205,13 +239,14 @@ impl Pattern {
     /// up to the line's end (so `(?m)^` and `\b` see what comes before it), and a line without
     /// the case's literals is not searched at all. The matches are those of one search over
     /// the span, since none of them crosses a line break.
-    fn check_by_line(
+    fn check_by_line<'p, 't>(
         &self,
         sink: &mut Sink,
-        case: &Case,
+        case: &'p Case,
         regex: &regex::Regex,
-        haystack: &str,
+        haystack: &'t str,
         offset: usize,
+        said: &mut Vec<Said<'p, 't>>,
     ) {
         let mut line_start = 0;
         while line_start <= haystack.len() {
@@ -224,7 +259,7 @@ impl Pattern {
                 if case.plain {
                     while let Some(whole) = regex.find_at(upto, at) {
                         at = whole.end();
-                        self.report(sink, case, haystack, offset, whole, whole, None);
+                        self.report(sink, case, haystack, offset, whole, whole, None, said);
                     }
                 } else {
                     while let Some(captures) = case.regex.captures_at(upto, at) {
@@ -235,7 +270,8 @@ impl Pattern {
                             .as_deref()
                             .and_then(|group| captures.name(group))
                             .unwrap_or(whole);
-                        self.report(sink, case, haystack, offset, whole, target, Some(&captures));
+                        let captures = Some(&captures);
+                        self.report(sink, case, haystack, offset, whole, target, captures, said);
                     }
                 }
             }
@@ -261,6 +297,7 @@ impl Check for Pattern {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
+        let mut said = Vec::new();
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
@@ -271,12 +308,13 @@ impl Check for Pattern {
                     continue;
                 };
                 if case.one_line && haystack.contains('\n') {
-                    self.check_by_line(sink, case, regex, haystack, scope_span.start);
+                    self.check_by_line(sink, case, regex, haystack, scope_span.start, &mut said);
                     continue;
                 }
                 if case.plain {
                     for whole in regex.find_iter(haystack) {
-                        self.report(sink, case, haystack, scope_span.start, whole, whole, None);
+                        let offset = scope_span.start;
+                        self.report(sink, case, haystack, offset, whole, whole, None, &mut said);
                     }
                     continue;
                 }
@@ -288,7 +326,10 @@ impl Check for Pattern {
                         .and_then(|group| captures.name(group))
                         .unwrap_or(whole);
                     let offset = scope_span.start;
-                    self.report(sink, case, haystack, offset, whole, target, Some(&captures));
+                    let captures = Some(&captures);
+                    self.report(
+                        sink, case, haystack, offset, whole, target, captures, &mut said,
+                    );
                 }
             }
         }
