@@ -35,12 +35,12 @@ struct Issue<'a> {
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
-    location: IssueLocation,
+    location: IssueLocation<'a>,
 }
 
 #[derive(Serialize)]
-struct IssueLocation {
-    path: String,
+struct IssueLocation<'a> {
+    path: &'a str,
     lines: Lines,
 }
 
@@ -78,7 +78,7 @@ impl Render for FileIssues {
                 ]),
                 severity: severity(d.severity),
                 location: IssueLocation {
-                    path: path.clone(),
+                    path: &path,
                     lines: Lines {
                         begin: at.start.line,
                         end: at.end.line,
@@ -99,7 +99,7 @@ fn failure(path: String, message: &str, out: &mut Vec<u8>) -> io::Result<()> {
         fingerprint: crate::baseline::fnv1a(&[&path, "gwlint/file"]),
         severity: "blocker",
         location: IssueLocation {
-            path,
+            path: &path,
             lines: Lines { begin: 1, end: 1 },
         },
     };
