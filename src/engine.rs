@@ -297,6 +297,18 @@ pub fn check_source(
     }
 }
 
+/// Compiles the regexes of the rules `options` selects, spread over the thread pool. A rule
+/// compiles its regex the first time a document needs it, which in a run over many files means
+/// on the first documents, with the other threads waiting for the same regex: compiled here
+/// first, the compilation is shared out instead.
+pub fn compile_regexes(rules: &RuleSet, options: &Options) {
+    rules
+        .rules
+        .par_iter()
+        .filter(|rule| options.selection.is_active(rule))
+        .for_each(Rule::compile_regexes);
+}
+
 /// Every default rule on `text`: the short way in for tests and examples.
 pub fn check_text(rules: &RuleSet, text: &str) -> Vec<Diagnostic> {
     let doc = parse(text.to_string());

@@ -413,6 +413,11 @@ impl<'a> Run<'a> {
             return reports.write_failed(error, &tally);
         }
         let threads = rayon::current_num_threads();
+        // A run over many files needs nearly every regex, and compiles them on all threads
+        // first; a few files compile only those their text needs.
+        if let Some(first) = jobs.first().filter(|_| jobs.len() > 8 * threads) {
+            crate::engine::compile_regexes(checker.rules, &first.options);
+        }
         let window = workspace::Window {
             jobs: threads * 8,
             running: threads + 1,

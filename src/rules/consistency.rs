@@ -185,6 +185,10 @@ impl Check for Consistency {
             .collect()
     }
 
+    fn regexes(&self) -> Vec<&LazyRegex> {
+        self.forms.iter().map(|f| &f.pattern).collect()
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         self.forms.iter().map(|f| &f.requires).collect()
     }

@@ -48,6 +48,12 @@ pub trait Check: Send + Sync {
         Vec::new()
     }
 
+    /// The kind's rule regexes, compiled on first use: a run over many files compiles them all
+    /// at its start, on every core (`engine::compile_regexes`).
+    fn regexes(&self) -> Vec<&load::LazyRegex> {
+        Vec::new()
+    }
+
     /// The `{name}`s the kind fills in the rule's message, help and fix: a template that
     /// names another would render it as empty text, so loading refuses it.
     fn placeholders(&self) -> Vec<&str> {
@@ -414,6 +420,13 @@ pub struct Rule {
 impl Rule {
     pub fn id(&self) -> &'static str {
         self.meta.id
+    }
+
+    /// The rule's regexes, compiled now rather than when a document first needs them.
+    pub fn compile_regexes(&self) {
+        for regex in self.check.regexes() {
+            regex.get();
+        }
     }
 
     /// Whether the rule applies to a document of this type and date. Date-bound rules are

@@ -291,6 +291,10 @@ impl Check for Pattern {
         groups.chain(["match"]).chain(mapped).collect()
     }
 
+    fn regexes(&self) -> Vec<&LazyRegex> {
+        self.cases.iter().map(|c| &c.regex).collect()
+    }
+
     fn requires(&self) -> Vec<&Requires> {
         self.cases.iter().map(|c| &c.requires).collect()
     }
