@@ -317,7 +317,7 @@ mod tests {
                         rule: "test/rule",
                         severity: crate::diagnostic::Severity::Warning,
                         span: crate::diagnostic::Span::new(start, end),
-                        message: String::new(),
+                        message: "".into(),
                         help: None,
                         fix: None,
                     };

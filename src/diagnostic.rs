@@ -1,8 +1,10 @@
 //! The one vocabulary that rules, fixes and reports share: spans, severities, diagnostics, fixes.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 /// A half-open byte range into a document's decoded text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,33 +93,44 @@ impl Applicability {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     pub span: Span,
-    pub replacement: String,
+    pub replacement: Arc<str>,
 }
 
-/// Sorted, non-overlapping edits that together repair one diagnostic.
+/// Sorted, non-overlapping edits that together repair one diagnostic. Most fixes are one edit,
+/// which needs no allocation of its own.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub applicability: Applicability,
-    pub edits: Vec<Edit>,
+    pub edits: SmallVec<[Edit; 1]>,
 }
 
 impl Fix {
-    pub fn replace(applicability: Applicability, span: Span, replacement: String) -> Self {
+    pub fn replace(
+        applicability: Applicability,
+        span: Span,
+        replacement: impl Into<Arc<str>>,
+    ) -> Self {
         Fix {
             applicability,
-            edits: vec![Edit { span, replacement }],
+            edits: smallvec::smallvec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
         }
     }
 }
 
+/// A finding. Its texts are `Arc<str>`: a message, help or replacement that many findings
+/// share (a rule's constant help, the few messages of a half-width mark) is one allocation,
+/// counted, not copied, per finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable public id, `category/name`.
     pub rule: &'static str,
     pub severity: Severity,
     pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Arc<str>,
+    pub help: Option<Arc<str>>,
     pub fix: Option<Fix>,
 }
 

@@ -351,7 +351,7 @@ mod tests {
             rule,
             severity,
             span,
-            message: rule.to_string(),
+            message: rule.into(),
             help: None,
             fix: fix.map(|(replacement, a)| Fix::replace(a, span, replacement.to_string())),
         }

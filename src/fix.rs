@@ -135,7 +135,7 @@ mod tests {
             rule: "test/fix",
             severity: Severity::Warning,
             span: Span::new(start, end),
-            message: String::new(),
+            message: "".into(),
             help: None,
             fix: Some(Fix::replace(
                 applicability,

@@ -135,7 +135,7 @@ mod tests {
             rule,
             severity: Severity::Error,
             span: Span::new(at, at + needle.len()),
-            message: String::new(),
+            message: "".into(),
             help: None,
             fix: None,
         }
@@ -148,7 +148,7 @@ mod tests {
             rule: "suppression/unused",
             severity: Severity::Warning,
             span,
-            message: String::new(),
+            message: "".into(),
             help: None,
             fix: Some(fix),
         };

@@ -67,8 +67,8 @@ fn hand_made() -> FileResult {
             rule: "punct/halfwidth",
             severity: Severity::Error,
             span: Span::new(comma, comma + 1),
-            message: "增长 10%: 甲,乙\n第二行 <a & \"b\"> 'c'\r\u{1}".to_string(),
-            help: Some("改为“，”: 100%".to_string()),
+            message: "增长 10%: 甲,乙\n第二行 <a & \"b\"> 'c'\r\u{1}".into(),
+            help: Some("改为“，”: 100%".into()),
             fix: Some(Fix::replace(
                 Applicability::Safe,
                 Span::new(comma, comma + 1),
@@ -79,7 +79,7 @@ fn hand_made() -> FileResult {
             rule: "number/spacing",
             severity: Severity::Warning,
             span: Span::new(0, "第一行".len()),
-            message: "警告".to_string(),
+            message: "警告".into(),
             help: None,
             fix: None,
         },
@@ -87,7 +87,7 @@ fn hand_made() -> FileResult {
             rule: "style/sentence-length",
             severity: Severity::Info,
             span: Span::new(text.len(), text.len()),
-            message: "提示".to_string(),
+            message: "提示".into(),
             help: None,
             fix: None,
         },
@@ -308,7 +308,7 @@ fn sarif_agrees_with_the_json_report() {
                 assert!(r["message"]["text"]
                     .as_str()
                     .unwrap()
-                    .starts_with(&d.message));
+                    .starts_with(&*d.message));
                 let location = &r["locations"][0]["physicalLocation"];
                 assert_eq!(location["artifactLocation"]["index"], i);
                 assert_eq!(
@@ -377,7 +377,7 @@ fn sarif_uris_and_fingerprints() {
                 rule: "punct/halfwidth",
                 severity: Severity::Error,
                 span: Span::new(comma, comma + 1),
-                message: "半角逗号".to_string(),
+                message: "半角逗号".into(),
                 help: None,
                 fix: None,
             }],
@@ -520,7 +520,7 @@ fn github_lines_follow_the_workflow_command_grammar() {
             };
             match &d.help {
                 Some(help) => assert_eq!(message, shown(format!("{}\n{help}", d.message))),
-                None => assert_eq!(message, shown(d.message.clone())),
+                None => assert_eq!(message, shown(d.message.to_string())),
             }
             for escaped in [&caps[2], &caps[7], &caps[8]] {
                 assert!(!stray_percent.is_match(escaped), "{name}: {escaped}");
@@ -691,7 +691,7 @@ fn junit_parses_as_xml_with_the_right_counts() {
                 assert_eq!(message, &printable);
                 assert!(body.contains(&printable), "{body}");
                 if let Some(help) = &d.help {
-                    assert!(body.contains(help.as_str()), "{body}");
+                    assert!(body.contains(&**help), "{body}");
                 }
             }
         }

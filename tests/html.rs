@@ -59,7 +59,7 @@ fn diag(rule: &'static str, severity: Severity, start: usize, end: usize) -> Dia
         rule,
         severity,
         span: Span::new(start, end),
-        message: format!("{rule} 在 {start}..{end}"),
+        message: format!("{rule} 在 {start}..{end}").into(),
         help: None,
         fix: None,
     }
@@ -386,7 +386,7 @@ fn messages_rules_paths_and_fixes_are_escaped() {
     d.fix = Some(Fix::replace(
         Applicability::Suggest,
         Span::new(0, 28),
-        "</script><script>alert(2)</script>".into(),
+        "</script><script>alert(2)</script>",
     ));
     let file = synthetic("<dir>/a&b\".txt", text, vec![d]);
     let page = html::render(std::slice::from_ref(&file), &rules());

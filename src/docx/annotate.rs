@@ -127,7 +127,7 @@ fn comment_text(d: &Diagnostic) -> String {
         }
     }
     if let Some(help) = &d.help {
-        advice.push(help.clone());
+        advice.push(help.to_string());
     }
     if !advice.is_empty() {
         text.push_str("；建议：");

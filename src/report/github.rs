@@ -33,7 +33,7 @@ impl Render for Github {
             };
             let message = match &d.help {
                 Some(help) if !help.is_empty() => format!("{}\n{help}", d.message),
-                _ => d.message.clone(),
+                _ => d.message.to_string(),
             };
             writeln!(
                 out,

@@ -249,8 +249,7 @@ impl Attachments {
     fn check_note(&self, ctx: &Context, sink: &mut Sink, note: &Note) {
         let text = ctx.text();
         let applicability = sink.fix_applicability();
-        let fix =
-            |span: Span, to: &str| applicability.map(|a| Fix::replace(a, span, to.to_string()));
+        let fix = |span: Span, to: &str| applicability.map(|a| Fix::replace(a, span, to));
         if text[note.colon.start..note.colon.end] == *":" {
             self.report(sink, "colon", note.colon, &[], fix(note.colon, "："));
         }

@@ -291,7 +291,7 @@ mod tests {
         let rules = RuleSet::from_packs([("t.yaml".into(), pack(extra))]).unwrap();
         crate::engine::check_text(&rules, text)
             .into_iter()
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect()
     }
 
@@ -339,7 +339,7 @@ mod tests {
         let messages = |text: &str| -> Vec<String> {
             crate::engine::check_text(&rules, text)
                 .into_iter()
-                .map(|d| d.message)
+                .map(|d| d.message.to_string())
                 .collect()
         };
         assert_eq!(messages("播放 MP3 文件，2021 年"), ["有空格，共1处"]);

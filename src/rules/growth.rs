@@ -286,7 +286,7 @@ mod tests {
         let rules = RuleSet::from_packs([("t.yaml".into(), pack.to_string())]).unwrap();
         crate::engine::check_text(&rules, &format!("标题\n{text}\n"))
             .into_iter()
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect()
     }
 

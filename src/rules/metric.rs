@@ -124,7 +124,7 @@ mod tests {
         let rules = RuleSet::from_packs([("t.yaml".into(), pack)]).unwrap();
         crate::engine::check_text(&rules, text)
             .into_iter()
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect()
     }
 

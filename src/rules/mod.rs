@@ -27,7 +27,7 @@ mod suppression;
 pub mod template;
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -171,7 +171,16 @@ pub struct Sink<'r> {
     /// The rule's severity in this run: its own, or the one the configuration gives it.
     severity: Severity,
     pub diagnostics: Vec<Diagnostic>,
+    /// Texts rendered for this rule's findings so far, for later findings that say the same.
+    rendered: Vec<Arc<str>>,
+    /// Where each text is rendered before it is looked up in `rendered`.
+    scratch: String,
 }
+
+/// How many rendered texts a sink keeps to share. A rule that repeats itself in a document says
+/// a few things many times (one message per half-width mark); one whose every finding says
+/// something new only pays for comparing with these few.
+const RENDERED_KEPT: usize = 16;
 
 impl<'r> Sink<'r> {
     pub fn new(rule: &'r RuleMeta, severity: Severity) -> Self {
@@ -179,7 +188,35 @@ impl<'r> Sink<'r> {
             rule,
             severity,
             diagnostics: Vec::new(),
+            rendered: Vec::new(),
+            scratch: String::new(),
         }
+    }
+
+    /// `template` filled in: the template's own text when it has no placeholder, else the text
+    /// of an earlier finding that rendered the same, else a new one.
+    pub fn render<'v>(
+        &mut self,
+        template: &Template,
+        vars: impl Fn(&str) -> Option<Cow<'v, str>>,
+    ) -> Arc<str> {
+        if let Some(text) = template.constant() {
+            return text.clone();
+        }
+        self.scratch.clear();
+        template.render_into(vars, &mut self.scratch);
+        if let Some(text) = self
+            .rendered
+            .iter()
+            .find(|text| text.as_ref() == self.scratch.as_str())
+        {
+            return text.clone();
+        }
+        let text = Arc::<str>::from(self.scratch.as_str());
+        if self.rendered.len() < RENDERED_KEPT {
+            self.rendered.push(text.clone());
+        }
+        text
     }
 
     /// Reports `span` with the rule's own message.
@@ -189,7 +226,8 @@ impl<'r> Sink<'r> {
         vars: impl Fn(&str) -> Option<Cow<'v, str>>,
         fix: Option<Fix>,
     ) {
-        let message = self.rule.message.render(&vars);
+        let rule = self.rule;
+        let message = self.render(&rule.message, &vars);
         self.report_message(span, message, vars, fix);
     }
 
@@ -201,26 +239,49 @@ impl<'r> Sink<'r> {
         vars: impl Fn(&str) -> Option<Cow<'v, str>>,
         fix: Option<Fix>,
     ) {
-        let message = message.render(&vars);
+        let message = self.render(message, &vars);
         self.report_message(span, message, vars, fix);
     }
 
     fn report_message<'v>(
         &mut self,
         span: Span,
-        message: String,
+        message: Arc<str>,
         vars: impl Fn(&str) -> Option<Cow<'v, str>>,
         fix: Option<Fix>,
     ) {
-        let help = self.rule.help.as_ref().map(|help| help.render(&vars));
+        let help = self.help(vars);
+        self.report_rendered(span, message, help, fix);
+    }
+
+    /// Reports `span` with its texts already rendered (`render`, `help`).
+    pub fn report_rendered(
+        &mut self,
+        span: Span,
+        message: Arc<str>,
+        help: Option<Arc<str>>,
+        fix: Option<Fix>,
+    ) {
+        let rule = self.rule;
         self.diagnostics.push(Diagnostic {
-            rule: self.rule.id,
+            rule: rule.id,
             severity: self.severity,
             span,
             message,
             help,
-            fix: fix.filter(|_| self.rule.fix.is_some()),
+            fix: fix.filter(|_| rule.fix.is_some()),
         });
+    }
+
+    /// The rule's help, filled in.
+    pub fn help<'v>(&mut self, vars: impl Fn(&str) -> Option<Cow<'v, str>>) -> Option<Arc<str>> {
+        let rule = self.rule;
+        rule.help.as_ref().map(|help| self.render(help, vars))
+    }
+
+    /// The rule's own message.
+    pub fn message(&self) -> &'r Template {
+        &self.rule.message
     }
 
     /// The applicability the rule's YAML gives its fixes; `None` when it has none.
@@ -445,6 +506,6 @@ pub(crate) fn test_messages(pack: &str, text: &str) -> Vec<String> {
     let rules = RuleSet::from_packs([("t.yaml".into(), pack.into())]).unwrap();
     crate::engine::check_text(&rules, text)
         .into_iter()
-        .map(|d| d.message)
+        .map(|d| d.message.to_string())
         .collect()
 }

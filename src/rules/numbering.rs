@@ -241,7 +241,7 @@ impl Numbering {
             };
             let fix = sink
                 .fix_applicability()
-                .map(|a| Fix::replace(a, edit, replacement.clone()));
+                .map(|a| Fix::replace(a, edit, replacement.as_str()));
             sink.report(heading.token, vars, fix);
         }
     }
@@ -327,7 +327,7 @@ mod tests {
         };
         crate::engine::check_text(&rules, text)
             .into_iter()
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect()
     }
 

@@ -207,7 +207,7 @@ impl Check for Pairs {
                                 Fix::replace(
                                     a.min(Applicability::Suggest),
                                     span,
-                                    self.pairs[pair].close.clone(),
+                                    self.pairs[pair].close.as_str(),
                                 )
                             });
                             self.report(sink, &self.messages.reversed, pair, span, fix);

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -153,22 +154,52 @@ impl Pattern {
     }
 }
 
+/// What a case without named groups said of one matched text, for its later matches of the same
+/// text: they say the same, and take these texts instead of rendering them again.
+struct Said<'p, 't> {
+    case: &'p Case,
+    matched: &'t str,
+    message: Arc<str>,
+    help: Option<Arc<str>>,
+    replacement: Option<Arc<str>>,
+}
+
+/// How many matched texts a rule remembers what it said of, per document: a rule that repeats
+/// itself matches a few texts many times (the five half-width marks).
+const SAID_KEPT: usize = 16;
+
 impl Pattern {
     /// Reports one match: `target` is the reported span inside `haystack`, which starts at
     /// `offset` in the text.
     #[allow(clippy::too_many_arguments)]
-    fn report<'t>(
+    fn report<'p, 't>(
         &self,
         sink: &mut Sink,
-        case: &Case,
+        case: &'p Case,
         haystack: &'t str,
         offset: usize,
         whole: regex::Match<'t>,
         target: regex::Match<'t>,
         captures: Option<&regex::Captures<'t>>,
+        said: &mut Vec<Said<'p, 't>>,
     ) {
         if !self.guard_allows(haystack, target.start(), target.end()) {
             return;
+        }
+        let span = Span::new(target.start(), target.end()).shift(offset);
+        let applicability = sink.fix_applicability();
+        let fix =
+            |replacement: Option<Arc<str>>| Some(Fix::replace(applicability?, span, replacement?));
+        // Without named groups, what a match says depends on its text alone.
+        if captures.is_none() {
+            if let Some(earlier) = said
+                .iter()
+                .find(|s| std::ptr::eq(s.case, case) && s.matched == whole.as_str())
+            {
+                let fix = fix(earlier.replacement.clone());
+                sink.report_rendered(span, earlier.message.clone(), earlier.help.clone(), fix);
+                return;
+            }
         }
         let vars = |name: &str| -> Option<Cow<str>> {
             match name {
@@ -184,15 +215,22 @@ impl Pattern {
                 },
             }
         };
-        let span = Span::new(target.start(), target.end()).shift(offset);
-        let fix = sink.fix_applicability().and_then(|applicability| {
+        let replacement = applicability.and_then(|_| {
             let template = case.replacement.as_ref().or(sink.fix_template())?;
-            Some(Fix::replace(applicability, span, template.render(vars)))
+            Some(sink.render(template, vars))
         });
-        match &case.message {
-            Some(message) => sink.report_with(span, message, vars, fix),
-            None => sink.report(span, vars, fix),
+        let message = sink.render(case.message.as_ref().unwrap_or(sink.message()), vars);
+        let help = sink.help(vars);
+        if captures.is_none() && said.len() < SAID_KEPT {
+            said.push(Said {
+                case,
+                matched: whole.as_str(),
+                message: message.clone(),
+                help: help.clone(),
+                replacement: replacement.clone(),
+            });
         }
+        sink.report_rendered(span, message, help, fix(replacement));
     }
 }
 
@@ -201,13 +239,14 @@ impl Pattern {
     /// up to the line's end (so `(?m)^` and `\b` see what comes before it), and a line without
     /// the case's literals is not searched at all. The matches are those of one search over
     /// the span, since none of them crosses a line break.
-    fn check_by_line(
+    fn check_by_line<'p, 't>(
         &self,
         sink: &mut Sink,
-        case: &Case,
+        case: &'p Case,
         regex: &regex::Regex,
-        haystack: &str,
+        haystack: &'t str,
         offset: usize,
+        said: &mut Vec<Said<'p, 't>>,
     ) {
         let mut line_start = 0;
         while line_start <= haystack.len() {
@@ -220,7 +259,7 @@ impl Pattern {
                 if case.plain {
                     while let Some(whole) = regex.find_at(upto, at) {
                         at = whole.end();
-                        self.report(sink, case, haystack, offset, whole, whole, None);
+                        self.report(sink, case, haystack, offset, whole, whole, None, said);
                     }
                 } else {
                     while let Some(captures) = case.regex.captures_at(upto, at) {
@@ -231,7 +270,8 @@ impl Pattern {
                             .as_deref()
                             .and_then(|group| captures.name(group))
                             .unwrap_or(whole);
-                        self.report(sink, case, haystack, offset, whole, target, Some(&captures));
+                        let captures = Some(&captures);
+                        self.report(sink, case, haystack, offset, whole, target, captures, said);
                     }
                 }
             }
@@ -257,6 +297,7 @@ impl Check for Pattern {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
+        let mut said = Vec::new();
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
             for case in &self.cases {
@@ -267,12 +308,13 @@ impl Check for Pattern {
                     continue;
                 };
                 if case.one_line && haystack.contains('\n') {
-                    self.check_by_line(sink, case, regex, haystack, scope_span.start);
+                    self.check_by_line(sink, case, regex, haystack, scope_span.start, &mut said);
                     continue;
                 }
                 if case.plain {
                     for whole in regex.find_iter(haystack) {
-                        self.report(sink, case, haystack, scope_span.start, whole, whole, None);
+                        let offset = scope_span.start;
+                        self.report(sink, case, haystack, offset, whole, whole, None, &mut said);
                     }
                     continue;
                 }
@@ -284,7 +326,10 @@ impl Check for Pattern {
                         .and_then(|group| captures.name(group))
                         .unwrap_or(whole);
                     let offset = scope_span.start;
-                    self.report(sink, case, haystack, offset, whole, target, Some(&captures));
+                    let captures = Some(&captures);
+                    self.report(
+                        sink, case, haystack, offset, whole, target, captures, &mut said,
+                    );
                 }
             }
         }
@@ -294,46 +339,60 @@ impl Check for Pattern {
 /// How far the guard looks to each side for Chinese text.
 const CONTEXT_REACH: usize = 32;
 
+/// Runs on every match of the half-width rules, so it reads each character of the context once
+/// and allocates nothing: the left side is walked back over its bytes, the exclusions (a URL, an
+/// address) are read off it on the way, and the right side is read only when the left has no
+/// Chinese.
 fn chinese_context(text: &str, start: usize, end: usize) -> bool {
-    let before = &text[..start];
-    let after = &text[end..];
-    let digit_before = before
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_ascii_digit());
-    let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let bytes = text.as_bytes();
+    let digit_before = start > 0 && bytes[start - 1].is_ascii_digit();
+    let digit_after = bytes.get(end).is_some_and(u8::is_ascii_digit);
     if digit_before && digit_after {
         return false;
     }
-    // Up to CONTEXT_REACH characters before the match, back to the nearest space.
-    let left_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| !c.is_whitespace())
-        .take(CONTEXT_REACH)
-        .last()
-        .map_or(start, |(i, _)| i);
-    let left = &before[left_start..];
-    // `.www` reads `www.` backwards, as the guard has always looked for it.
-    if left.contains("//") || left.contains('@') || left.contains(".www") {
-        return false;
+    // Up to CONTEXT_REACH characters before the match, back to the nearest space; the three
+    // characters after the one at hand (already walked) spot `//` and `.www`.
+    let mut left_start = start;
+    let mut left_has_cjk = false;
+    let mut following = ['\0'; 3];
+    for c in text[..start].chars().rev().take(CONTEXT_REACH) {
+        if is_cjk(c) {
+            left_has_cjk = true;
+        } else if c.is_whitespace() {
+            break;
+        }
+        // `.www` reads `www.` backwards, as the guard has always looked for it.
+        let excluded = match c {
+            '@' => true,
+            '/' => following[0] == '/',
+            '.' => following == ['w'; 3],
+            _ => false,
+        };
+        if excluded {
+            return false;
+        }
+        following = [c, following[0], following[1]];
+        left_start -= c.len_utf8();
     }
     // `&nbsp;` ends an HTML entity, which artifact/conversion reports.
-    let entity = left.rfind('&').is_some_and(|amp| {
-        amp + 1 < left.len()
-            && left[amp + 1..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '#')
-    });
-    if &text[start..end] == ";" && entity {
-        return false;
+    if &text[start..end] == ";" {
+        let left = &text[left_start..start];
+        let entity = left.rfind('&').is_some_and(|amp| {
+            amp + 1 < left.len()
+                && left[amp + 1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+        });
+        if entity {
+            return false;
+        }
     }
-    let right_has_cjk = after
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(CONTEXT_REACH)
-        .any(is_cjk);
-    left.chars().any(is_cjk) || right_has_cjk
+    left_has_cjk
+        || text[end..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .any(is_cjk)
 }
 
 #[cfg(test)]
@@ -389,5 +448,82 @@ mod tests {
         assert!(chinese("加强&;基层治理"));
         assert!(!chinese("见.www,中文"));
         assert!(chinese("见www.a,中文"));
+    }
+
+    /// The guard as it read its context before it walked the bytes once (d8dd996): the
+    /// one-pass walk must agree with it everywhere.
+    fn chinese_context_by_slices(text: &str, start: usize, end: usize) -> bool {
+        let before = &text[..start];
+        let after = &text[end..];
+        let digit_before = before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        let digit_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if digit_before && digit_after {
+            return false;
+        }
+        let left_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .last()
+            .map_or(start, |(i, _)| i);
+        let left = &before[left_start..];
+        if left.contains("//") || left.contains('@') || left.contains(".www") {
+            return false;
+        }
+        let entity = left.rfind('&').is_some_and(|amp| {
+            amp + 1 < left.len()
+                && left[amp + 1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+        });
+        if &text[start..end] == ";" && entity {
+            return false;
+        }
+        let right_has_cjk = after
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .any(is_cjk);
+        left.chars().any(is_cjk) || right_has_cjk
+    }
+
+    #[test]
+    fn guard_agrees_with_reading_the_context_by_slices() {
+        // Characters that each matter to the guard: spaces of every kind, digits, the marks
+        // of URLs, addresses and entities, Chinese of both planes and its neighbours (the
+        // hexagrams after extension A, CJK punctuation), and plain letters.
+        let alphabet = [
+            "中", "文", "𠀀", "㐀", "䷀", "豈", "、", "，", "a", "1", "9", " ", "\u{3000}",
+            "\u{a0}", "\u{2028}", "\t", "\n", "/", "//", "@", ".", "w", ".www", "&", "&nbsp", "#",
+            ";", ",", ":", "é", "—",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let mut disagreements = Vec::new();
+        for _ in 0..20_000 {
+            let text: String = (0..next(40))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mark = [",", ";", ":"][next(3)];
+            let at = text
+                .char_indices()
+                .nth(next(text.chars().count() + 1))
+                .map_or(text.len(), |(i, _)| i);
+            let text = format!("{}{mark}{}", &text[..at], &text[at..]);
+            let (start, end) = (at, at + 1);
+            if chinese_context(&text, start, end) != chinese_context_by_slices(&text, start, end) {
+                disagreements.push(text);
+            }
+        }
+        assert!(disagreements.is_empty(), "{disagreements:?}");
     }
 }

@@ -245,7 +245,7 @@ mod tests {
         let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
         crate::engine::check_text(&rules, text)
             .into_iter()
-            .map(|d| (d.message, d.rule))
+            .map(|d| (d.message.to_string(), d.rule))
             .collect()
     }
 

@@ -1,6 +1,7 @@
 //! `{name}` message and fix templates, parsed once when a rule loads.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer};
 
@@ -14,6 +15,8 @@ enum Segment {
 pub struct Template {
     source: String,
     segments: Vec<Segment>,
+    /// The text, when there is no placeholder to fill: every finding shares it.
+    constant: Option<Arc<str>>,
 }
 
 impl Template {
@@ -38,9 +41,15 @@ impl Template {
         if !rest.is_empty() {
             segments.push(Segment::Text(rest.to_string()));
         }
+        let constant = match segments.as_slice() {
+            [] => Some(Arc::from("")),
+            [Segment::Text(text)] => Some(Arc::from(text.as_str())),
+            _ => None,
+        };
         Ok(Template {
             source: source.to_string(),
             segments,
+            constant,
         })
     }
 
@@ -55,15 +64,20 @@ impl Template {
         })
     }
 
+    /// The text when the template has no placeholder, shared by every rendering.
+    pub fn constant(&self) -> Option<&Arc<str>> {
+        self.constant.as_ref()
+    }
+
     /// Fills the placeholders; one `lookup` does not know renders as empty text.
     pub fn render<'a>(&self, lookup: impl Fn(&str) -> Option<Cow<'a, str>>) -> String {
-        match self.segments.as_slice() {
-            [] => return String::new(),
-            [Segment::Text(text)] => return text.clone(),
-            [Segment::Var(name)] => return lookup(name).map(Cow::into_owned).unwrap_or_default(),
-            _ => {}
-        }
         let mut out = String::with_capacity(self.source.len());
+        self.render_into(lookup, &mut out);
+        out
+    }
+
+    /// `render`, appended to `out`.
+    pub fn render_into<'a>(&self, lookup: impl Fn(&str) -> Option<Cow<'a, str>>, out: &mut String) {
         for segment in &self.segments {
             match segment {
                 Segment::Text(text) => out.push_str(text),
@@ -74,7 +88,6 @@ impl Template {
                 }
             }
         }
-        out
     }
 }
 

@@ -86,15 +86,15 @@ impl Cache {
                 rule,
                 severity: d.severity,
                 span,
-                message: d.message,
-                help: d.help,
+                message: d.message.into(),
+                help: d.help.map(Into::into),
                 fix: d.fix.map(|(applicability, edits)| Fix {
                     applicability,
                     edits: edits
                         .into_iter()
                         .map(|(start, end, replacement)| Edit {
                             span: Span::new(start, end),
-                            replacement,
+                            replacement: replacement.into(),
                         })
                         .collect(),
                 }),
@@ -130,13 +130,13 @@ impl Cache {
                     rule: d.rule.to_string(),
                     severity: d.severity,
                     span: (d.span.start, d.span.end),
-                    message: d.message.clone(),
-                    help: d.help.clone(),
+                    message: d.message.to_string(),
+                    help: d.help.as_deref().map(str::to_string),
                     fix: d.fix.as_ref().map(|fix| {
                         let edits = fix
                             .edits
                             .iter()
-                            .map(|e| (e.span.start, e.span.end, e.replacement.clone()))
+                            .map(|e| (e.span.start, e.span.end, e.replacement.to_string()))
                             .collect();
                         (fix.applicability, edits)
                     }),

@@ -57,12 +57,12 @@ impl Finding {
                     line: at.line as u64,
                     column: at.column as u64,
                     rule: d.rule.to_string(),
-                    message: d.message.clone(),
+                    message: d.message.to_string(),
                     text: d.span.text(text).to_string(),
                     fix: d.fix.as_ref().map(|fix| {
                         fix.edits
                             .iter()
-                            .map(|e| e.replacement.as_str())
+                            .map(|e| &*e.replacement)
                             .collect::<Vec<_>>()
                             .join("|")
                     }),
