@@ -62,6 +62,15 @@ impl Repeat {
         })
     }
 
+    /// Whether the character at `i` comes again where a run `doubled_at` could report would
+    /// repeat it: `min_chars..=max_chars` on, or right after it for a listed single. Lengths
+    /// below `min_chars` (other than a single) are never reported, so they are not looked at.
+    fn may_double_at(&self, chars: &[char], i: usize) -> bool {
+        let first = chars[i];
+        let at = |len: usize| chars.get(i + len) == Some(&first);
+        (self.min_chars..self.max_chars + 1).any(at) || (at(1) && self.singles.contains(&first))
+    }
+
     /// The length in characters of the run doubled at `i`, if one is. The character `len`
     /// places on is compared first: it rules out almost every position at once.
     fn doubled_at(&self, chars: &[char], i: usize) -> Option<usize> {
@@ -120,10 +129,13 @@ impl Check for Repeat {
 
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
+        // Characters alone, four bytes each: the scan below compares nothing else. One buffer
+        // for all the spans.
+        let mut chars: Vec<char> = Vec::new();
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
-            // Characters alone, four bytes each: the scan below compares nothing else.
-            let chars: Vec<char> = haystack.chars().collect();
+            chars.clear();
+            chars.extend(haystack.chars());
             let mut offsets = Offsets {
                 chars: &chars,
                 index: 0,
@@ -133,12 +145,10 @@ impl Check for Repeat {
             let mut allowed: Option<Vec<Span>> = None;
             let mut i = 0;
             while i < chars.len() {
-                // A doubling at `i` has its first character again within `max_chars`: in
-                // running text that rules out most places before any run is compared.
-                let first = chars[i];
-                let ahead =
-                    &chars[(i + 1).min(chars.len())..(i + 1 + self.max_chars).min(chars.len())];
-                if !ahead.contains(&first) {
+                // A doubling at `i` has its first character again where a reportable run would
+                // repeat it: in running text that rules out most places before any run is
+                // compared.
+                if !self.may_double_at(&chars, i) {
                     i += 1;
                     continue;
                 }
