@@ -7,7 +7,7 @@
 //! SARIF fixes are given only for files `--fix` could write (not for .docx text).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -342,7 +342,7 @@ impl Render for FileResults<'_> {
             index: file.index,
             byte_base: byte_base(source.encoding),
         };
-        let mut occurrences: BTreeMap<(&str, String), usize> = BTreeMap::new();
+        let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
         for at in super::located(file) {
             let d = at.diagnostic;
             let content = crate::baseline::fingerprint(text, d);
@@ -567,7 +567,7 @@ fn sarif_fix<'a>(
 }
 
 fn fix_description(text: &str, d: &Diagnostic, fix: &Fix) -> String {
-    let what = match fix.edits.as_slice() {
+    let mut description = match fix.edits.as_slice() {
         [edit] => {
             let old = visible(edit.span.text(text));
             let new = visible(&edit.replacement);
@@ -579,15 +579,19 @@ fn fix_description(text: &str, d: &Diagnostic, fix: &Fix) -> String {
         }
         edits => format!("{}（共 {} 处修改）", d.message, edits.len()),
     };
-    match fix.applicability {
-        Applicability::Safe => format!("{what}（安全修复，--fix 可自动应用）"),
-        Applicability::Suggest => format!("{what}（建议修复，需 --unsafe-fixes）"),
-    }
+    description.push_str(match fix.applicability {
+        Applicability::Safe => "（安全修复，--fix 可自动应用）",
+        Applicability::Suggest => "（建议修复，需 --unsafe-fixes）",
+    });
+    description
 }
 
 /// Line breaks shown as ↵, so that a description stays on one line.
-fn visible(text: &str) -> String {
-    text.replace("\r\n", "↵").replace(['\n', '\r'], "↵")
+fn visible(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "↵").replace(['\n', '\r'], "↵"))
 }
 
 /// `severity` is that of the rule's first finding, for a rule from outside the packs.
