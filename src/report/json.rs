@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -74,9 +75,9 @@ pub struct Rules(HashMap<&'static str, RuleJson>);
 /// One rule's share of its findings, as JSON.
 struct RuleJson {
     id: Box<RawValue>,
-    /// The help when it has no placeholder (so it is the same in every finding): its text, to
-    /// recognise it by, and its JSON.
-    help: Option<(String, Box<RawValue>)>,
+    /// The help when it has no placeholder (so it is the same in every finding): the text its
+    /// findings share (`Template::constant`), to recognise it by, and its JSON.
+    help: Option<(Arc<str>, Box<RawValue>)>,
     /// The source object, laid out where it stands in a finding.
     source: Option<Box<RawValue>>,
 }
@@ -101,8 +102,8 @@ impl Rules {
                     let help = meta
                         .help
                         .as_ref()
-                        .filter(|help| help.placeholders().next().is_none())
-                        .map(|help| (help.source().to_string(), string(help.source())));
+                        .and_then(|help| help.constant())
+                        .map(|text| (text.clone(), string(text)));
                     let source = meta.source.as_ref().map(|source| {
                         let source = JsonSource {
                             level: source.level.label(),
@@ -204,11 +205,13 @@ pub fn diagnostic<'a>(
 ) -> JsonDiagnostic<'a> {
     let d = at.diagnostic;
     let rule = rules.0.get(d.rule);
+    // A finding made by its rule carries the rule's own help text (`Sink::render`); one read
+    // back from the cache carries a copy, which is compared.
     let help = d
         .help
-        .as_deref()
+        .as_ref()
         .map(|help| match rule.and_then(|rule| rule.help.as_ref()) {
-            Some((text, json)) if text == help => Text::Serialised(json),
+            Some((text, json)) if Arc::ptr_eq(text, help) || text == help => Text::Serialised(json),
             _ => Text::Own(help),
         });
     JsonDiagnostic {
