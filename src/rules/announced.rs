@@ -78,6 +78,10 @@ fn following_items(doc: &Document, i: usize) -> Option<u32> {
 const MAX_TAIL: usize = 12;
 
 impl Check for Announced {
+    fn regexes(&self) -> Vec<&LazyRegex> {
+        vec![&self.regex]
+    }
+
     /// `{found}`, then `{match}` and the pattern's named groups.
     fn placeholders(&self) -> Vec<&str> {
         ["found", "match"]

@@ -112,6 +112,10 @@ impl Check for Arithmetic {
         vec![&self.requires]
     }
 
+    fn regexes(&self) -> Vec<&LazyRegex> {
+        vec![&self.regex]
+    }
+
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         for scope_span in self.requires.admitted(ctx, self.scope) {

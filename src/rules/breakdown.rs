@@ -108,6 +108,10 @@ fn stated(text: &str) -> Option<Interval> {
 }
 
 impl Check for Breakdown {
+    fn regexes(&self) -> Vec<&LazyRegex> {
+        vec![&self.total, &self.part]
+    }
+
     fn placeholders(&self) -> Vec<&str> {
         vec!["sum", "parts", "total", "unit"]
     }
