@@ -114,9 +114,9 @@ impl Breakdown {
         let [full_bracket, bracket, among] = &self.openings;
         let after_unit = |before: &str| {
             self.units.iter().any(|unit| {
-                before.strip_suffix(unit.as_str()).is_some_and(|number| {
-                    number.chars().next_back().is_some_and(char::is_numeric)
-                })
+                before
+                    .strip_suffix(unit.as_str())
+                    .is_some_and(|number| number.chars().next_back().is_some_and(char::is_numeric))
             })
         };
         let bytes = haystack.as_bytes();

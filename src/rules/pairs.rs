@@ -119,18 +119,20 @@ impl Marks {
         haystack: &'h str,
     ) -> Box<dyn Iterator<Item = (usize, usize, usize)> + 'h> {
         match self {
-            Marks::Chars(table) => match table.leads {
-                // A first byte is never inside a character, so each hit starts one.
-                Some([a, b, c]) => Box::new(
-                    memchr::memchr3_iter(a, b, c, haystack.as_bytes()).filter_map(move |at| {
-                        let c = haystack[at..].chars().next()?;
+            Marks::Chars(table) => {
+                match table.leads {
+                    // A first byte is never inside a character, so each hit starts one.
+                    Some([a, b, c]) => Box::new(
+                        memchr::memchr3_iter(a, b, c, haystack.as_bytes()).filter_map(move |at| {
+                            let c = haystack[at..].chars().next()?;
+                            table.find(c).map(|mark| (mark, at, at + c.len_utf8()))
+                        }),
+                    ),
+                    None => Box::new(haystack.char_indices().filter_map(|(at, c)| {
                         table.find(c).map(|mark| (mark, at, at + c.len_utf8()))
-                    }),
-                ),
-                None => Box::new(haystack.char_indices().filter_map(|(at, c)| {
-                    table.find(c).map(|mark| (mark, at, at + c.len_utf8()))
-                })),
-            },
+                    })),
+                }
+            }
             Marks::Words(finder) => Box::new(
                 finder
                     .find_iter(haystack)
