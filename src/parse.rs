@@ -226,15 +226,29 @@ fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
         return content;
     }
     let indent = content.len() - body.len();
-    let mut seen = 0;
-    for (at, c) in body.char_indices() {
-        if is_space(c) {
-            continue;
+    // By bytes: a lead byte gives a character's width, and the grammar's spaces are ASCII,
+    // C2 A0 and E3 80 80.
+    let bytes = body.as_bytes();
+    let (mut at, mut seen) = (0, 0);
+    while at < bytes.len() {
+        let space = match bytes[at] {
+            b' ' | b'\t' => true,
+            0xC2 => bytes[at + 1] == 0xA0,
+            0xE3 => bytes[at + 1..at + 3] == [0x80, 0x80],
+            _ => false,
+        };
+        if !space {
+            if seen == GRAMMAR_REACH {
+                return &content[..indent + at];
+            }
+            seen += 1;
         }
-        if seen == GRAMMAR_REACH {
-            return &content[..indent + at];
-        }
-        seen += 1;
+        at += match bytes[at] {
+            0..=0x7F => 1,
+            0x80..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
     }
     content
 }
@@ -1282,7 +1296,8 @@ impl<'t> Assembler<'t> {
             || self.paragraphs.iter().any(|p| match p.kind {
                 ParagraphKind::Heading(_) => {
                     let text = self.slice(p.span);
-                    text.chars().count() < 40 && midyear_words.iter().any(|w| text.contains(w))
+                    // Fewer than 40 characters, without counting a run-in heading's body.
+                    text.chars().nth(39).is_none() && midyear_words.iter().any(|w| text.contains(w))
                 }
                 _ => false,
             });
@@ -1428,7 +1443,11 @@ fn opens_with_label(content: &str) -> bool {
 /// `here` leaves a 《 or （ open that `next` closes before opening another.
 fn closes_what_opens(here: &str, next: &str) -> bool {
     [('《', '》'), ('（', '）')].iter().any(|&(open, close)| {
-        let depth = here.chars().fold(0i32, |d, c| {
+        // Before the first opening the depth stays 0, and most lines have none.
+        let Some(first) = here.find(open) else {
+            return false;
+        };
+        let depth = here[first..].chars().fold(0i32, |d, c| {
             if c == open {
                 d + 1
             } else if c == close {
