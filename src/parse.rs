@@ -309,7 +309,8 @@ impl HeadingLines {
                     .collect()
             });
         debug_assert!(
-            read.as_ref().is_some_and(|pairs| pairs.len() == self.waiting.len()),
+            read.as_ref()
+                .is_some_and(|pairs| pairs.len() == self.waiting.len()),
             "heading_lines reads every line: {:?}",
             self.input
         );
