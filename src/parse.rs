@@ -150,17 +150,20 @@ fn lex_lines(text: &str, start: usize, end: usize, lines: &mut Vec<Line>) {
 /// whole grammar would choose, and a line that none may open is a `text_line`.
 fn lex_line(content: &str, offset: usize) -> Line {
     let body = content.trim_start_matches(is_space);
-    if body.is_empty() {
+    let Some(first) = body.chars().next() else {
         return Line {
             span: Span::new(offset, offset + content.len()),
             kind: LineKind::Blank,
         };
-    }
-    let input = grammar_input(content, body);
+    };
+    let words = word_openers(first);
+    // Most lines are prose that no alternative may open: they are not measured for pest.
+    let mut input = None;
     for alternative in ALTERNATIVES {
-        if !may_open(alternative, body) {
+        if !may_open(alternative, first, words, body) {
             continue;
         }
+        let input = *input.get_or_insert_with(|| grammar_input(content, body));
         let Some(pair) = GongwenParser::parse(alternative, input)
             .ok()
             .and_then(|mut pairs| pairs.next())
@@ -292,20 +295,67 @@ const GLOSSARY_WORDS: &[&str] = &["名词解释", "名词注释", "注释", "注
 /// `quote_mark`.
 const MARKDOWN_OPENERS: &[&str] = &["---", "```", "~~~", "<!--", "|", ">"];
 
+/// Alternatives of `line` that open with one of a list of words (`WORD_LISTS`), as bits.
+#[derive(Clone, Copy)]
+struct WordOpeners(u8);
+
+/// The alternatives that open with a literal word, and their words.
+const WORD_LISTS: [(Rule, &[&str]); 4] = [
+    (Rule::markdown_line, MARKDOWN_OPENERS),
+    (Rule::metadata_line, META_KEYS),
+    (Rule::portal_line, PORTAL_PHRASES),
+    (Rule::glossary_heading, GLOSSARY_WORDS),
+];
+
+impl WordOpeners {
+    fn may_open(self, alternative: Rule) -> bool {
+        WORD_LISTS
+            .iter()
+            .position(|(rule, _)| *rule == alternative)
+            .is_some_and(|bit| self.0 & 1 << bit != 0)
+    }
+}
+
+/// Which word lists hold a word that starts with `first`: a line's first character rules
+/// out most of them at once, rather than each word being compared with the line.
+fn word_openers(first: char) -> WordOpeners {
+    static TABLE: OnceLock<Vec<(char, u8)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table: Vec<(char, u8)> = Vec::new();
+        for (bit, (_, words)) in WORD_LISTS.iter().enumerate() {
+            for word in *words {
+                let c = word.chars().next().expect("a word");
+                match table.iter_mut().find(|(d, _)| *d == c) {
+                    Some((_, bits)) => *bits |= 1 << bit,
+                    None => table.push((c, 1 << bit)),
+                }
+            }
+        }
+        table.sort_unstable();
+        table
+    });
+    WordOpeners(
+        table
+            .binary_search_by_key(&first, |(c, _)| *c)
+            .map_or(0, |at| table[at].1),
+    )
+}
+
 /// Whether `alternative` of `line` may match a line whose text after the indentation is
-/// `body` (not empty): false only when the grammar rules it out by the line's first
-/// characters. It may say yes too often (pest then decides), never too seldom: the tests
-/// compare `lex` with the whole grammar on real and generated lines.
-fn may_open(alternative: Rule, body: &str) -> bool {
+/// `body`, which opens with `first` (`words`: the word lists that hold a word opening with
+/// it): false only when the grammar rules it out by the line's first characters. It may
+/// say yes too often (pest then decides), never too seldom: the tests compare `lex` with
+/// the whole grammar on real and generated lines.
+fn may_open(alternative: Rule, first: char, words: WordOpeners, body: &str) -> bool {
     let starts_with_any = |words: &[&str]| words.iter().any(|w| body.starts_with(w));
-    let Some(first) = body.chars().next() else {
-        return false;
-    };
     match alternative {
-        Rule::markdown_line => starts_with_any(MARKDOWN_OPENERS),
-        Rule::metadata_line => starts_with_any(META_KEYS),
-        Rule::portal_line => starts_with_any(PORTAL_PHRASES),
-        Rule::glossary_heading => matches!(first, '#' | '《') || starts_with_any(GLOSSARY_WORDS),
+        Rule::markdown_line => words.may_open(alternative) && starts_with_any(MARKDOWN_OPENERS),
+        Rule::metadata_line => words.may_open(alternative) && starts_with_any(META_KEYS),
+        Rule::portal_line => words.may_open(alternative) && starts_with_any(PORTAL_PHRASES),
+        Rule::glossary_heading => {
+            matches!(first, '#' | '《')
+                || words.may_open(alternative) && starts_with_any(GLOSSARY_WORDS)
+        }
         // `docnum` opens with 1–12 Han characters and then its bracket, `order_number` with
         // 1–11 and then 令.
         Rule::docnum_line => {
@@ -338,7 +388,12 @@ fn may_open_heading(body: &str) -> bool {
         Some(hashes) => hashes.trim_start_matches('#').trim_start_matches(' '),
         None => body,
     };
-    let is_numeral = |c: char| "一二三四五六七八九十百零".contains(c);
+    let is_numeral = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '零'
+        )
+    };
     let mut chars = body.chars();
     match chars.next() {
         Some('第') => chars.next().is_some_and(is_numeral),
@@ -1852,6 +1907,53 @@ mod tests {
             .step_by(2)
             .map(String::from)
             .collect()
+    }
+
+    /// `heading_token` tries its tokens commonest first, which is only the grammar's order
+    /// if no two of them match the same line: every head that opens a line matches one at
+    /// most.
+    #[test]
+    fn no_two_heading_tokens_open_alike() {
+        const TOKENS: [Rule; 6] = [
+            Rule::article_token,
+            Rule::part_token,
+            Rule::paren_cn_token,
+            Rule::paren_arabic_token,
+            Rule::cn_token,
+            Rule::arabic_token,
+        ];
+        let numerals = (1..=999).map(crate::model::chinese_numeral);
+        let heads = HEADS
+            .iter()
+            .map(|h| h.to_string())
+            .chain(numerals.flat_map(|n| {
+                ["第{}条", "第{}章", "（{}）", "({})、", "{}、", "{}．"]
+                    .map(|f| f.replace("{}", &n))
+            }));
+        for head in heads {
+            for tail in ["", "1", "2025年", "）", "、", "条", "。"] {
+                let line = format!("{head}{tail}");
+                let matching: Vec<Rule> = TOKENS
+                    .into_iter()
+                    .filter(|&rule| GongwenParser::parse(rule, &line).is_ok())
+                    .collect();
+                assert!(matching.len() <= 1, "{line}: {matching:?}");
+            }
+        }
+    }
+
+    /// `cn_numeral` reads every numeral a heading may carry whole, and as its number.
+    #[test]
+    fn the_grammar_reads_chinese_numerals_whole() {
+        for n in 1..=999 {
+            let numeral = crate::model::chinese_numeral(n);
+            let pair = GongwenParser::parse(Rule::cn_numeral, &numeral)
+                .expect("a numeral")
+                .next()
+                .expect("its pair");
+            assert_eq!(pair.as_str(), numeral);
+            assert_eq!(parse_chinese_numeral(pair.as_str()), Some(n), "{numeral}");
+        }
     }
 
     #[test]

@@ -265,8 +265,8 @@ fn decode(bytes: Cow<[u8]>) -> Result<(String, Encoding), DecodeFailure> {
             return decode_strict(rs, rest).map(|text| (text, encoding));
         }
     }
-    if bytes.contains(&0) {
-        let offset = bytes.iter().position(|&b| b == 0).expect("a NUL byte");
+    // memchr's SIMD search: `[u8]::contains` looks at a word at a time.
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(DecodeFailure::Binary(offset));
     }
     // Owned UTF-8 becomes the text as it is; borrowed bytes are copied only once valid.
