@@ -15,8 +15,10 @@ use crate::model::*;
 
 mod references;
 mod regions;
+mod search;
 pub mod spans;
 use regions::Symbol;
+use search::{within, Literals};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/gongwen.pest"]
@@ -602,10 +604,13 @@ fn link_re() -> &'static Regex {
     regex(&RE, link_aside!())
 }
 
-/// Literals one of which every aside holds: one scan of a paragraph, where most have none.
-fn aside_hint_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, r"://|www\.|\]\(|版[）)]|摄")
+/// Literals one of which every aside holds (`aside_re`): where a paragraph has none, it has
+/// no aside, and most paragraphs have none.
+const ASIDE_HINTS: [&str; 6] = ["://", "www.", "](", "版）", "版)", "摄"];
+
+fn aside_hints() -> &'static Literals {
+    static LITERALS: OnceLock<Literals> = OnceLock::new();
+    LITERALS.get_or_init(|| Literals::new(&ASIDE_HINTS))
 }
 
 fn iso_date_re() -> &'static Regex {
@@ -613,22 +618,12 @@ fn iso_date_re() -> &'static Regex {
     regex(&RE, r"\d{4}-\d{1,2}-\d{1,2}")
 }
 
-/// Byte offsets in `content` where a circled number may start: U+2460–2473 open with E2 91,
-/// U+3251–325F with E3 89, U+32B1–32BF with E3 8A (`circled_number` decides). Teddy (SIMD)
-/// finds the byte pairs where the CPU has it; a byte loop elsewhere.
-fn circled_candidates(content: &str) -> Vec<usize> {
-    const PAIRS: [[u8; 2]; 3] = [[0xE2, 0x91], [0xE3, 0x89], [0xE3, 0x8A]];
-    static FINDER: OnceLock<Option<aho_corasick::packed::Searcher>> = OnceLock::new();
-    match FINDER.get_or_init(|| aho_corasick::packed::Searcher::new(PAIRS)) {
-        Some(finder) => finder.find_iter(content).map(|m| m.start()).collect(),
-        None => content
-            .as_bytes()
-            .windows(2)
-            .enumerate()
-            .filter(|(_, pair)| PAIRS.contains(&[pair[0], pair[1]]))
-            .map(|(at, _)| at)
-            .collect(),
-    }
+/// Where a circled number may start: U+2460–2473 open with E2 91, U+3251–325F with E3 89,
+/// U+32B1–32BF with E3 8A (`circled_number` decides). E2 and E3 are lead bytes: each
+/// candidate starts a character.
+fn circled_openers() -> &'static Literals {
+    static LITERALS: OnceLock<Literals> = OnceLock::new();
+    LITERALS.get_or_init(|| Literals::new(&[[0xE2, 0x91], [0xE3, 0x89], [0xE3, 0x8A]]))
 }
 
 /// Marks that may end a paragraph; a paragraph ending in anything else was cut.
@@ -1023,36 +1018,69 @@ impl<'t> Assembler<'t> {
     /// URLs, Markdown link targets, newspaper source notes and photo bylines in the prose: no
     /// rule reads them and no fix touches them.
     fn asides(&self) -> Vec<Span> {
-        self.each_paragraph(|paragraph| {
-            let (content, start) = (self.slice(paragraph.span), paragraph.span.start);
-            let may_hold = paragraph.region.is_prose() && aside_hint_re().is_match(content);
-            may_hold
-                .then(|| {
-                    let re = if content.contains(['版', '摄']) {
-                        aside_re()
-                    } else {
-                        link_re()
-                    };
+        self.each_run(|run, text_start, text| {
+            let mut hints = Vec::new();
+            aside_hints().starts(text, text_start, &mut hints);
+            let mut asides = Vec::new();
+            for paragraph in run {
+                if !paragraph.region.is_prose() || within(&hints, paragraph.span).is_empty() {
+                    continue;
+                }
+                let (content, start) = (self.slice(paragraph.span), paragraph.span.start);
+                let re = if content.contains(['版', '摄']) {
+                    aside_re()
+                } else {
+                    link_re()
+                };
+                asides.extend(
                     re.find_iter(content)
-                })
-                .into_iter()
-                .flatten()
-                .map(move |m| Span::new(m.start(), m.end()).shift(start))
+                        .map(|m| Span::new(m.start(), m.end()).shift(start)),
+                );
+            }
+            asides
         })
     }
 
-    /// What `each` finds in every paragraph, in paragraph order: on the rayon pool when the
-    /// text is long enough to be lexed in pieces.
-    fn each_paragraph<T, I>(&self, each: impl Fn(&Paragraph) -> I + Sync + Send) -> Vec<T>
-    where
-        T: Send,
-        I: IntoIterator<Item = T>,
-    {
-        if self.text.len() > PIECE {
-            self.paragraphs.par_iter().flat_map_iter(each).collect()
-        } else {
-            self.paragraphs.iter().flat_map(each).collect()
+    /// What `each` finds in each run of consecutive paragraphs, in paragraph order; it is
+    /// given the run, and the text from the run's first paragraph to its last with where that
+    /// starts. Searches then look at a run at once rather than at each paragraph in turn. A
+    /// text short enough to be lexed in one piece is one run; a longer one is cut into runs of
+    /// about a piece each, on the rayon pool.
+    fn each_run<T: Send>(
+        &self,
+        each: impl Fn(&[Paragraph], usize, &str) -> Vec<T> + Sync + Send,
+    ) -> Vec<T> {
+        let run_text = |run: &[Paragraph]| match (run.first(), run.last()) {
+            (Some(first), Some(last)) => (
+                first.span.start,
+                self.slice(Span::new(first.span.start, last.span.end)),
+            ),
+            _ => (0, ""),
+        };
+        if self.text.len() <= PIECE {
+            let (start, text) = run_text(&self.paragraphs);
+            return each(&self.paragraphs, start, text);
         }
+        let mut runs = Vec::new();
+        let mut rest = &self.paragraphs[..];
+        while !rest.is_empty() {
+            let start = rest[0].span.start;
+            let len = 1 + rest[1..]
+                .iter()
+                .take_while(|p| p.span.start - start < PIECE)
+                .count();
+            let (run, after) = rest.split_at(len);
+            runs.push(run);
+            rest = after;
+        }
+        let found: Vec<Vec<T>> = runs
+            .par_iter()
+            .map(|run| {
+                let (start, text) = run_text(run);
+                each(run, start, text)
+            })
+            .collect();
+        found.into_iter().flatten().collect()
     }
 
     /// Finds the 名词解释 glossary and turns its numbered lines into entries.
@@ -1298,32 +1326,47 @@ impl<'t> Assembler<'t> {
 
     /// 发文字号 cited in sentences of the running text (`（沪府发〔2014〕14号）`).
     fn cited_docnums(&self) -> Vec<Span> {
-        self.each_paragraph(|p| {
-            let cited = p.region.is_running_text()
-                && matches!(
-                    p.kind,
-                    ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Heading(_)
-                );
-            let start = p.span.start;
+        self.each_run(|run, text_start, text| {
+            let mut years = Vec::new();
+            references::year_openers().starts(text, text_start, &mut years);
+            let mut cited = Vec::new();
+            for p in run {
+                let in_scope = p.region.is_running_text()
+                    && matches!(
+                        p.kind,
+                        ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Heading(_)
+                    );
+                if in_scope && !within(&years, p.span).is_empty() {
+                    let start = p.span.start;
+                    cited.extend(
+                        references::cited_docnums(self.slice(p.span))
+                            .into_iter()
+                            .map(|r| Span::new(r.start, r.end).shift(start)),
+                    );
+                }
+            }
             cited
-                .then(|| references::cited_docnums(self.slice(p.span)))
-                .into_iter()
-                .flatten()
-                .map(move |r| Span::new(r.start, r.end).shift(start))
         })
     }
 
     /// Circled numbers inside sentences are footnote references (RULES A.8); one that opens a
     /// paragraph or a list clause (`：①…；②…`) is a list item.
     fn footnote_refs(&self) -> Vec<FootnoteRef> {
-        let mut refs = self.each_paragraph(|paragraph| {
-            let in_scope = matches!(
-                paragraph.kind,
-                ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem
-            );
+        let mut refs = self.each_run(|run, text_start, text| {
+            let (mut circled, mut markers) = (Vec::new(), Vec::new());
+            circled_openers().starts(text, text_start, &mut circled);
+            references::marker_openers(text, text_start, &mut markers);
             let mut refs = Vec::new();
-            if in_scope {
-                paragraph_refs(self.slice(paragraph.span), paragraph.span.start, &mut refs);
+            for paragraph in run {
+                let in_scope = matches!(
+                    paragraph.kind,
+                    ParagraphKind::Body | ParagraphKind::Heading(_) | ParagraphKind::ListItem
+                );
+                let span = paragraph.span;
+                let (circled, markers) = (within(&circled, span), within(&markers, span));
+                if in_scope && !(circled.is_empty() && markers.is_empty()) {
+                    paragraph_refs(self.slice(span), span.start, circled, markers, &mut refs);
+                }
             }
             refs
         });
@@ -1333,10 +1376,16 @@ impl<'t> Assembler<'t> {
 }
 
 /// The footnote references in `content`, a paragraph that starts at `offset`: circled numbers
-/// that do not open it or a clause, then bracketed and superscript markers.
-fn paragraph_refs(content: &str, offset: usize, refs: &mut Vec<FootnoteRef>) {
-    // E2 and E3 are lead bytes: each candidate starts a character.
-    for start in circled_candidates(content) {
+/// that do not open it or a clause, then bracketed and superscript markers. `circled` and
+/// `markers`: where in the text the two may start (`circled_openers`, `marker_openers`).
+fn paragraph_refs(
+    content: &str,
+    offset: usize,
+    circled: &[usize],
+    markers: &[usize],
+    refs: &mut Vec<FootnoteRef>,
+) {
+    for start in circled.iter().map(|at| at - offset) {
         let Some((c, number)) = content[start..]
             .chars()
             .next()
@@ -1357,8 +1406,9 @@ fn paragraph_refs(content: &str, offset: usize, refs: &mut Vec<FootnoteRef>) {
             number,
         });
     }
+    let markers = markers.iter().map(|at| at - offset);
     refs.extend(
-        references::markers(content).map(|(range, number)| FootnoteRef {
+        references::markers(content, markers).map(|(range, number)| FootnoteRef {
             span: Span::new(range.start, range.end).shift(offset),
             number,
         }),
@@ -1603,6 +1653,35 @@ mod tests {
                 "《 人民日报 》（ 2018年03月23日 01 版）"
             ]
         );
+    }
+
+    /// A text longer than a piece is searched in runs of paragraphs on the pool: each
+    /// paragraph's footnote references, cited 发文字号 and asides are found whichever run it
+    /// falls in, once, in order.
+    #[test]
+    fn a_long_text_is_searched_in_runs_with_what_it_has_whole() {
+        let paragraph = "按照要求，根据沪府发〔2014〕14号文件，企业［1］和园区①的做法见https://a.cn/b，记者 李森 摄。";
+        let heading = "一、总体要求";
+        let short = format!("{heading}\n{paragraph}\n");
+        let copies = PIECE / short.len() * 3;
+        let doc = parse(short.repeat(copies));
+        assert!(doc.text.len() > 2 * PIECE);
+        // Each paragraph's finds, in order, and as many of them as paragraphs.
+        let each = |spans: Vec<Span>, expected: &[&str]| {
+            assert_eq!(spans.len(), expected.len() * copies, "{expected:?}");
+            for (found, expected) in spans.iter().zip(expected.iter().cycle()) {
+                assert_eq!(&doc.text[found.start..found.end], *expected);
+            }
+        };
+        each(doc.meta.cited_docnums.clone(), &["沪府发〔2014〕14号"]);
+        let refs = doc.footnote_refs.iter().map(|r| r.span).collect();
+        each(refs, &["［1］", "①"]);
+        each(doc.asides.clone(), &["https://a.cn/b", "记者 李森 摄"]);
+        let once = parse(short);
+        assert_eq!(doc.asides.len(), once.asides.len() * copies);
+        for spans in [&doc.asides, &doc.meta.cited_docnums] {
+            assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::search::Literals;
+
 /// A cited 发文字号: an issuer's 代字, a four-digit year in any bracket, a serial and 号. The
 /// year must be four digits: in running text `（21）3号` is too ambiguous to call a 文号.
 fn cited_docnum_re() -> &'static Regex {
@@ -15,6 +17,22 @@ fn cited_docnum_re() -> &'static Regex {
             r"\p{Han}{1,12}[〔\[【(（［﹝](?:19|20)\d{2}[〕\]】)）］﹞][ \t\u{3000}]*字?第?[ \t\u{3000}]*\d{1,6}[ \t\u{3000}]*号",
         )
         .expect("cited docnum regex")
+    })
+}
+
+/// The brackets that open a cited 发文字号's year in `cited_docnum_re`.
+const YEAR_BRACKETS: [char; 7] = ['〔', '[', '【', '(', '（', '［', '﹝'];
+
+/// What every cited 发文字号 holds: a bracket that opens its year and the year's first two
+/// digits. A paragraph without one cites none, and most paragraphs have none.
+pub fn year_openers() -> &'static Literals {
+    static LITERALS: OnceLock<Literals> = OnceLock::new();
+    LITERALS.get_or_init(|| {
+        let openers: Vec<String> = YEAR_BRACKETS
+            .iter()
+            .flat_map(|bracket| ["19", "20"].map(|century| format!("{bracket}{century}")))
+            .collect();
+        Literals::new(&openers)
     })
 }
 
@@ -50,8 +68,16 @@ pub fn cited_docnums(content: &str) -> Vec<std::ops::Range<usize>> {
 /// superscript digits: their byte ranges and numbers. A marker follows a word (a Han
 /// character or a closing quote, bracket or title mark): one that opens the paragraph or a
 /// clause is a list label, `〔21〕3号` is a 文号's year, `[1](url)` a link, `米²` a unit.
-pub fn markers(content: &str) -> impl Iterator<Item = (std::ops::Range<usize>, u32)> + '_ {
-    marker_openers(content).into_iter().filter_map(move |at| {
+/// `openers`: where a marker may open in `content` (`marker_openers`), in order.
+pub fn markers<'a, I>(
+    content: &'a str,
+    openers: I,
+) -> impl Iterator<Item = (std::ops::Range<usize>, u32)> + 'a
+where
+    I: IntoIterator<Item = usize>,
+    I::IntoIter: 'a,
+{
+    openers.into_iter().filter_map(move |at| {
         let before = content[..at].chars().next_back()?;
         let follows_word =
             crate::parse::is_cjk(before) || matches!(before, '”' | '》' | '）' | '’');
@@ -69,32 +95,29 @@ pub fn markers(content: &str) -> impl Iterator<Item = (std::ops::Range<usize>, u
     })
 }
 
-/// Where a marker may open in `content`, in order: a bracket or a superscript digit. Most
-/// paragraphs have none, so the search is by bytes: the three-byte openers (`［`, `〔`, `⁰`,
-/// `⁴`–`⁹`) whole, with SIMD where the CPU has it (their lead bytes alone open most Chinese
-/// punctuation), and `[` and the lead byte of `¹²³` with memchr.
-fn marker_openers(content: &str) -> Vec<usize> {
+/// Where a marker may open in `text`, plus `offset`, in order: a bracket or a superscript
+/// digit. Most paragraphs have none, so the search is by bytes: the three-byte openers (`［`,
+/// `〔`, `⁰`, `⁴`–`⁹`) whole, with SIMD where the CPU has it (their lead bytes alone open most
+/// Chinese punctuation), and `[` and the lead byte of `¹²³` with memchr.
+pub fn marker_openers(text: &str, offset: usize, found: &mut Vec<usize>) {
     const WIDE: [&str; 9] = ["［", "〔", "⁰", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"];
-    static TEDDY: OnceLock<Option<aho_corasick::packed::Searcher>> = OnceLock::new();
-    static AUTOMATON: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    let bytes = content.as_bytes();
-    let mut found: Vec<usize> = memchr::memchr2_iter(b'[', 0xC2, bytes)
-        .filter(|&at| bytes[at] == b'[' || matches!(bytes.get(at + 1), Some(0xB9 | 0xB2 | 0xB3)))
-        .collect();
+    static LITERALS: OnceLock<Literals> = OnceLock::new();
+    let bytes = text.as_bytes();
+    let first = found.len();
+    found.extend(
+        memchr::memchr2_iter(b'[', 0xC2, bytes)
+            .filter(|&at| {
+                bytes[at] == b'[' || matches!(bytes.get(at + 1), Some(0xB9 | 0xB2 | 0xB3))
+            })
+            .map(|at| offset + at),
+    );
     let narrow = found.len();
-    match TEDDY.get_or_init(|| aho_corasick::packed::Searcher::new(WIDE)) {
-        Some(teddy) => found.extend(teddy.find_iter(content).map(|m| m.start())),
-        None => found.extend(
-            AUTOMATON
-                .get_or_init(|| aho_corasick::AhoCorasick::new(WIDE).expect("marker openers"))
-                .find_iter(content)
-                .map(|m| m.start()),
-        ),
+    LITERALS
+        .get_or_init(|| Literals::new(&WIDE))
+        .starts(text, offset, found);
+    if narrow > first && found.len() > narrow {
+        found[first..].sort_unstable();
     }
-    if narrow > 0 && found.len() > narrow {
-        found.sort_unstable();
-    }
-    found
 }
 
 /// The marker that starts at `at`: its number and length in bytes.
@@ -171,6 +194,27 @@ mod tests {
         assert!(cited("2021年（21）3号楼").is_empty());
     }
 
+    /// Every bracket of the regex's year opens a year that `year_openers` finds.
+    #[test]
+    fn a_cited_docnum_holds_a_year_opener() {
+        let brackets: String = YEAR_BRACKETS.iter().collect::<String>().replace('[', r"\[");
+        assert!(cited_docnum_re()
+            .as_str()
+            .contains(&format!("[{brackets}](?:19|20)")));
+        for (open, close) in YEAR_BRACKETS
+            .iter()
+            .zip(['〕', ']', '】', ')', '）', '］', '﹞'])
+        {
+            for year in ["1998", "2014"] {
+                let text = format!("根据沪府发{open}{year}{close}14号文件");
+                assert_eq!(cited(&text).len(), 1, "{text}");
+                let mut starts = Vec::new();
+                year_openers().starts(&text, 0, &mut starts);
+                assert_eq!(starts, [text.find(*open).unwrap()], "{text}");
+            }
+        }
+    }
+
     #[test]
     fn the_byte_search_finds_every_opener_and_nothing_else() {
         let every: String = ('\0'..='\u{FFFF}').chain(['［', '¹', '[', '⁹']).collect();
@@ -179,13 +223,22 @@ mod tests {
             .filter(|&(_, c)| matches!(c, '［' | '[' | '〔') || is_superscript(c))
             .map(|(at, _)| at)
             .collect();
-        assert_eq!(marker_openers(&every), expected);
+        let mut found = vec![0];
+        marker_openers(&every, 1, &mut found);
+        let expected: Vec<usize> = std::iter::once(0)
+            .chain(expected.iter().map(|at| at + 1))
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]
     fn markers_follow_a_word() {
         fn found(content: &str) -> Vec<(&str, u32)> {
-            markers(content).map(|(r, n)| (&content[r], n)).collect()
+            let mut openers = Vec::new();
+            marker_openers(content, 0, &mut openers);
+            markers(content, openers)
+                .map(|(r, n)| (&content[r], n))
+                .collect()
         }
         assert_eq!(
             found("“四上”企业［1］培育，“一件事”［2］改革，生活圈[12]，企业〔3〕，园区²。"),
