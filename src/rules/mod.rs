@@ -12,6 +12,7 @@ mod fonts;
 mod footnotes;
 mod growth;
 mod layout;
+mod literal_scan;
 mod literals;
 mod load;
 mod metric;
@@ -85,13 +86,10 @@ pub struct Context<'a> {
     /// For a .docx: its text map and page layout, which `layout` rules read.
     pub docx: Option<&'a crate::docx::DocxText>,
     words: &'a substitution::WordIndex,
-    /// The word index's hits, found by the first substitution rule and shared by the others
-    /// (one Context per document, shared by all its rules and threads).
-    word_hits: OnceLock<Vec<substitution::WordHit>>,
     literals: &'a requires::LiteralIndex,
-    /// Per paragraph and then for the whole text, `words()` words of bits: the `LiteralIndex`
-    /// sets it holds a literal of.
-    literal_hits: OnceLock<Vec<u64>>,
+    /// The document's literals, found in one walk by the first rule that asks (one Context per
+    /// document, shared by all its rules and threads).
+    literal_hits: OnceLock<LiteralHits>,
     /// The paragraph `literal_hits` last answered for: rules walk their spans in order.
     last_paragraph: std::sync::atomic::AtomicUsize,
     /// Each scope's spans, found the first time a rule asks (most rules read `prose`).
@@ -105,7 +103,6 @@ impl<'a> Context<'a> {
             settings,
             docx: None,
             words: &rules.words,
-            word_hits: OnceLock::new(),
             literals: &rules.literals,
             literal_hits: OnceLock::new(),
             last_paragraph: std::sync::atomic::AtomicUsize::new(0),
@@ -151,14 +148,7 @@ impl<'a> Context<'a> {
                 .filter(|&at| holds(at))
         };
         let words = self.literals.words();
-        let hits = self.literal_hits.get_or_init(|| {
-            let spans: Vec<Span> = paragraphs.iter().map(|p| p.span).collect();
-            let mut bits = vec![0; (paragraphs.len() + 1) * words];
-            let (per_paragraph, document) = bits.split_at_mut(paragraphs.len() * words);
-            self.literals
-                .scan(&self.doc.text, &spans, per_paragraph, document);
-            bits
-        });
+        let hits = &self.literal_hits().sets;
         let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
         match at {
             Some(at) => {
@@ -169,6 +159,33 @@ impl<'a> Context<'a> {
             None => (!has(&hits[paragraphs.len() * words..])).then_some(false),
         }
     }
+
+    /// The substitution words' hits in the document, in order (`LiteralScan::scan`).
+    pub fn word_hits(&self) -> &[substitution::WordHit] {
+        &self.literal_hits().words
+    }
+
+    fn literal_hits(&self) -> &LiteralHits {
+        self.literal_hits.get_or_init(|| {
+            let paragraphs = &self.doc.paragraphs;
+            let spans: Vec<Span> = paragraphs.iter().map(|p| p.span).collect();
+            let words = self.literals.words();
+            let mut sets = vec![0; (paragraphs.len() + 1) * words];
+            let (per_paragraph, document) = sets.split_at_mut(paragraphs.len() * words);
+            let scan = self.literals.scan(self.words);
+            let words = scan.scan(&self.doc.text, &spans, per_paragraph, document);
+            LiteralHits { sets, words }
+        })
+    }
+}
+
+/// What the walk of `LiteralScan` found in a document.
+struct LiteralHits {
+    /// Per paragraph and then for the whole text, `LiteralIndex::words()` words of bits: the
+    /// `LiteralIndex` sets it holds a literal of.
+    sets: Vec<u64>,
+    /// The substitution words' hits.
+    words: Vec<substitution::WordHit>,
 }
 
 /// Collects one rule's diagnostics on one document.

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::{Deserialize, Deserializer};
 
+use super::literal_scan::LiteralScan;
 use super::load::LazyRegex;
+use super::substitution::WordIndex;
 use super::{Context, Scope};
 use crate::diagnostic::Span;
 
@@ -120,37 +122,21 @@ impl Requires {
 }
 
 /// Which `Requires` sets occur in a paragraph, for all the rule set's sets in one walk over
-/// the paragraph's characters: a table maps each character that opens some literal to the
-/// literals it opens. Searching for each set on its own cost one pass per set and paragraph,
-/// ~60 passes over every paragraph with the built-in packs.
+/// the text (`LiteralScan`, which finds the substitution words in the same walk). Searching for
+/// each set on its own cost one pass per set and paragraph, ~60 passes over every paragraph
+/// with the built-in packs.
 #[derive(Debug, Default)]
 pub struct LiteralIndex {
-    /// For characters below U+10000: 1 + their entry in `openers`, or 0.
-    table: Vec<u16>,
-    /// Openers above U+FFFF, sorted.
-    astral: Vec<(char, u16)>,
-    openers: Vec<Opener>,
-    sets: usize,
-}
-
-/// The literals one character opens.
-#[derive(Debug, Default)]
-struct Opener {
-    /// Sets with the character itself as a literal.
-    alone: Vec<usize>,
-    /// The rest of each longer literal, and its set; sorted.
-    tails: Vec<(Box<[u8]>, usize)>,
-    /// The first bytes of `tails`, a bit each.
-    next: [u64; 4],
+    /// The literals of each set, by the set's number.
+    sets: Vec<Vec<String>>,
+    /// The walk for these sets and the rule set's words, laid out the first time a document
+    /// needs it: a run that never asks (an empty file, `rules`, `explain`) does not pay for it.
+    scan: OnceLock<LiteralScan>,
 }
 
 impl LiteralIndex {
     pub fn build<'r>(all: impl IntoIterator<Item = &'r Requires>) -> Self {
-        let mut index = LiteralIndex {
-            table: vec![0; 0x10000],
-            ..LiteralIndex::default()
-        };
-        let mut slots: std::collections::HashMap<char, usize> = Default::default();
+        let mut index = LiteralIndex::default();
         for set in all {
             // Literals that are not whole characters (from a bytes regex) stay with the set's
             // own search.
@@ -162,121 +148,37 @@ impl LiteralIndex {
             else {
                 continue;
             };
-            if set.finder.is_none() || set.id.get().is_some() || index.sets == u16::MAX as usize {
+            if set.finder.is_none() || set.id.get().is_some() {
                 continue;
             }
-            let id = index.sets;
-            index.sets += 1;
-            let _ = set.id.set(id);
-            for literal in literals {
-                let mut chars = literal.chars();
-                let Some(first) = chars.next() else { continue };
-                let slot = *slots.entry(first).or_insert_with(|| {
-                    index.openers.push(Opener::default());
-                    index.openers.len() - 1
-                });
-                let opener = &mut index.openers[slot];
-                match chars.as_str().as_bytes() {
-                    [] => opener.alone.push(id),
-                    tail => {
-                        opener.next[usize::from(tail[0] >> 6)] |= 1 << (tail[0] & 63);
-                        opener.tails.push((tail.into(), id));
-                    }
-                }
-            }
+            let _ = set.id.set(index.sets.len());
+            index
+                .sets
+                .push(literals.into_iter().map(str::to_string).collect());
         }
-        if index.sets == 0 {
-            return LiteralIndex::default();
-        }
-        for opener in &mut index.openers {
-            opener.tails.sort_unstable();
-        }
-        for (c, slot) in slots {
-            let entry = u16::try_from(slot + 1).expect("fewer openers than sets of literals");
-            match usize::try_from(u32::from(c)) {
-                Ok(at) if at < index.table.len() => index.table[at] = entry,
-                _ => index.astral.push((c, entry)),
-            }
-        }
-        index.astral.sort_unstable();
         index
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sets == 0
+        self.sets.is_empty()
     }
 
     /// Words of a set bitmap.
     pub fn words(&self) -> usize {
-        self.sets.div_ceil(64)
+        self.sets.len().div_ceil(64)
     }
 
-    /// One walk over a document's `text`: for each paragraph (`paragraphs`, sorted and
-    /// disjoint) the sets with a literal inside it, `words()` words of bits each in
-    /// `per_paragraph`, and in `document` the sets with a literal anywhere in the text, across
-    /// paragraph breaks too. A span that is no paragraph is then answered from the paragraph
-    /// that holds it or from the document (`Context::literal_presence`).
-    pub fn scan(
-        &self,
-        text: &str,
-        paragraphs: &[Span],
-        per_paragraph: &mut [u64],
-        document: &mut [u64],
-    ) {
-        let words = self.words();
-        let mut p = 0;
-        for (at, c) in text.char_indices() {
-            let entry = match usize::try_from(u32::from(c)) {
-                Ok(code) if code < self.table.len() => self.table[code],
-                _ => self
-                    .astral
-                    .binary_search_by_key(&c, |&(opener, _)| opener)
-                    .map_or(0, |i| self.astral[i].1),
-            };
-            if entry == 0 {
-                continue;
-            }
-            while paragraphs.get(p).is_some_and(|span| span.end <= at) {
-                p += 1;
-            }
-            // The paragraph `at` is in, if any: its end and its bits.
-            let (paragraph_end, bits) = match paragraphs.get(p) {
-                Some(span) if span.start <= at => {
-                    (span.end, &mut per_paragraph[p * words..(p + 1) * words])
-                }
-                _ => (at, &mut [][..]),
-            };
-            let opener = &self.openers[usize::from(entry) - 1];
-            for &set in &opener.alone {
-                let (word, bit) = (set / 64, 1u64 << (set % 64));
-                document[word] |= bit;
-                if let Some(w) = bits.get_mut(word) {
-                    *w |= bit;
-                }
-            }
-            let after = at + c.len_utf8();
-            let rest = &text.as_bytes()[after..];
-            let Some(&next) = rest.first() else { continue };
-            if opener.next[usize::from(next >> 6)] & (1 << (next & 63)) == 0 {
-                continue;
-            }
-            // Only the tails that go on with `next`: they are sorted.
-            let from = opener.tails.partition_point(|(tail, _)| tail[0] < next);
-            let tails = opener.tails[from..].iter();
-            for (tail, set) in tails.take_while(|(tail, _)| tail[0] == next) {
-                let (word, bit) = (set / 64, 1u64 << (set % 64));
-                let inside = after + tail.len() <= paragraph_end;
-                let known = document[word] & bit != 0
-                    && (!inside || bits.get(word).is_some_and(|w| w & bit != 0));
-                if known || !rest.starts_with(tail) {
-                    continue;
-                }
-                document[word] |= bit;
-                if inside {
-                    bits[word] |= bit;
-                }
-            }
-        }
+    /// The walk over a document for these sets and `words`, the rule set's word index (a rule
+    /// set has one): `LiteralScan::scan`.
+    pub fn scan(&self, words: &WordIndex) -> &LiteralScan {
+        self.scan
+            .get_or_init(|| LiteralScan::new(&self.sets, words.patterns()))
+    }
+
+    /// Whether the walk has been laid out.
+    #[cfg(test)]
+    pub fn is_laid_out(&self) -> bool {
+        self.scan.get().is_some()
     }
 }
 

@@ -1,10 +1,9 @@
-//! `substitution`: wrong → right word lists. The lists of every substitution rule are compiled
-//! into one Aho-Corasick automaton, run once per document; each rule reads its own hits.
+//! `substitution`: wrong → right word lists. The lists of every substitution rule are searched
+//! for in one walk per document, with every rule's required literals (`LiteralScan`); each
+//! rule reads its own hits.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use super::{Check, Context, RuleMeta, Scope, Sink};
@@ -51,12 +50,9 @@ pub struct WordHit {
     pub span: Span,
 }
 
-/// Every substitution rule's words, in one automaton, built the first time a document has
-/// text in a substitution rule's scope: a run that never searches (an empty file, `--select`
-/// without substitution rules, `rules`, `explain`) does not pay for its DFA.
+/// Every substitution rule's words, numbered in order: a hit's `pattern`.
 pub struct WordIndex {
     patterns: Vec<String>,
-    automaton: OnceLock<Option<AhoCorasick>>,
 }
 
 #[derive(Default)]
@@ -73,31 +69,13 @@ impl WordIndexBuilder {
     pub fn build(self) -> WordIndex {
         WordIndex {
             patterns: self.patterns,
-            automaton: OnceLock::new(),
         }
     }
 }
 
 impl WordIndex {
-    fn hits(&self, text: &str) -> Vec<WordHit> {
-        let automaton = self.automaton.get_or_init(|| {
-            (!self.patterns.is_empty()).then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&self.patterns)
-                    .expect("word list automaton")
-            })
-        });
-        let Some(automaton) = automaton else {
-            return Vec::new();
-        };
-        automaton
-            .find_iter(text)
-            .map(|m| WordHit {
-                pattern: m.pattern().as_usize(),
-                span: Span::new(m.start(), m.end()),
-            })
-            .collect()
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 }
 
@@ -161,7 +139,7 @@ impl Check for Substitution {
         if scope.is_empty() {
             return;
         }
-        let hits = ctx.word_hits.get_or_init(|| ctx.words.hits(text));
+        let hits = ctx.word_hits();
         let date = ctx.doc.meta.date;
         for hit in hits {
             let Some(word) = hit
@@ -250,12 +228,12 @@ mod tests {
     }
 
     #[test]
-    fn the_automaton_is_built_when_a_document_has_text_to_search() {
+    fn the_search_is_laid_out_when_a_document_has_text_to_search() {
         let rules = RuleSet::from_packs([("t.yaml".into(), PACK.into())]).unwrap();
         assert!(crate::engine::check_text(&rules, "").is_empty());
-        assert!(rules.words.automaton.get().is_none());
+        assert!(!rules.literals.is_laid_out());
         assert_eq!(crate::engine::check_text(&rules, "再接再励").len(), 1);
-        assert!(rules.words.automaton.get().is_some());
+        assert!(rules.literals.is_laid_out());
     }
 
     #[test]
