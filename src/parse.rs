@@ -131,67 +131,204 @@ fn lex_in_pieces(text: &str, piece: usize) -> Vec<Line> {
 /// just after a line end; the text's last line, even empty, is a line.
 fn lex_lines(text: &str, start: usize, end: usize, lines: &mut Vec<Line>) {
     let bytes = &text.as_bytes()[..end];
+    let mut headings = HeadingLines::default();
+    let mut lex = |content: &str, offset: usize, lines: &mut Vec<Line>| {
+        let line = match Opening::of(content) {
+            Some(opening) if opening.only_heading() => {
+                headings.wait(lines.len(), content, &opening, offset);
+                // Its place, until pest has read it.
+                Line {
+                    span: Span::new(offset, offset),
+                    kind: LineKind::Blank,
+                }
+            }
+            Some(opening) => opening.lex(content, offset),
+            None => blank_line(content, offset),
+        };
+        lines.push(line);
+    };
     let mut line_start = start;
     for at in memchr::memchr2_iter(b'\n', b'\r', &bytes[start..]).map(|at| start + at) {
         // The \n of a \r\n, already passed.
         if at < line_start {
             continue;
         }
-        lines.push(lex_line(&text[line_start..at], line_start));
+        lex(&text[line_start..at], line_start, lines);
         let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
         line_start = at + 1 + usize::from(crlf);
     }
     if end == text.len() {
-        lines.push(lex_line(&text[line_start..end], line_start));
+        lex(&text[line_start..end], line_start, lines);
+    }
+    headings.read(text, lines);
+}
+
+/// One line, without its terminator, that starts at `offset` in the text.
+fn lex_line(content: &str, offset: usize) -> Line {
+    match Opening::of(content) {
+        Some(opening) => opening.lex(content, offset),
+        None => blank_line(content, offset),
     }
 }
 
-/// One line, without its terminator, that starts at `offset` in the text. The alternatives of
-/// `line` are tried in the grammar's order, each as its own pest rule, but only those that the
-/// line's first characters leave possible (`may_open`): the first that matches is what the
-/// whole grammar would choose, and a line that none may open is a `text_line`.
-fn lex_line(content: &str, offset: usize) -> Line {
-    let body = content.trim_start_matches(is_space);
-    let Some(first) = body.chars().next() else {
-        return Line {
-            span: Span::new(offset, offset + content.len()),
-            kind: LineKind::Blank,
-        };
-    };
-    let words = word_openers(first);
-    // Most lines are prose that no alternative may open: they are not measured for pest.
-    let mut input = None;
-    for alternative in ALTERNATIVES {
-        if !may_open(alternative, first, words, body) {
-            continue;
+fn blank_line(content: &str, offset: usize) -> Line {
+    Line {
+        span: Span::new(offset, offset + content.len()),
+        kind: LineKind::Blank,
+    }
+}
+
+/// How a line that is not blank opens: its text after the indentation, and the alternatives
+/// of `line` that its first characters leave possible (`may_open`), as bits in the order of
+/// `ALTERNATIVES`.
+struct Opening<'a> {
+    body: &'a str,
+    possible: u16,
+}
+
+impl<'a> Opening<'a> {
+    fn of(content: &'a str) -> Option<Self> {
+        let body = content.trim_start_matches(is_space);
+        let first = body.chars().next()?;
+        let words = word_openers(first);
+        let possible = ALTERNATIVES
+            .iter()
+            .enumerate()
+            .filter(|(_, &alternative)| may_open(alternative, first, words, body))
+            .fold(0, |bits, (bit, _)| bits | 1 << bit);
+        Some(Opening { body, possible })
+    }
+
+    /// Whether `heading` is the one alternative the line may open: it is then a heading or
+    /// text, and can be read with others of its kind (`HeadingLines`).
+    fn only_heading(&self) -> bool {
+        let heading = ALTERNATIVES.iter().position(|&a| a == Rule::heading);
+        heading.is_some_and(|bit| self.possible == 1 << bit)
+    }
+
+    /// The alternatives the line may open are tried in the grammar's order, each as its own
+    /// pest rule: the first that matches is what the whole grammar would choose, and a line
+    /// that none may open is a `text_line`.
+    fn lex(&self, content: &str, offset: usize) -> Line {
+        // Most lines are prose that no alternative may open: they are not measured for pest.
+        if self.possible != 0 {
+            let input = grammar_input(content, self.body);
+            for (bit, &alternative) in ALTERNATIVES.iter().enumerate() {
+                if self.possible & 1 << bit == 0 {
+                    continue;
+                }
+                let Some(pair) = GongwenParser::parse(alternative, input)
+                    .ok()
+                    .and_then(|mut pairs| pairs.next())
+                else {
+                    continue;
+                };
+                // Every alternative ends with the line (`rest` or a look-ahead for its end);
+                // one that stopped short would fail the whole grammar, whose lines are then
+                // text.
+                if pair.as_span().end() != input.len() {
+                    break;
+                }
+                return placed(line(pair), 0, offset, content.len());
+            }
         }
-        let input = *input.get_or_insert_with(|| grammar_input(content, body));
-        let Some(pair) = GongwenParser::parse(alternative, input)
+        Line {
+            span: Span::new(
+                offset + content.len() - self.body.len(),
+                offset + content.len(),
+            ),
+            kind: LineKind::Text,
+        }
+    }
+}
+
+/// `line`, read from an input that starts at `input_start` in pest's positions, moved to the
+/// text's line of `len` bytes that starts at `offset`; its span runs to that line's end (the
+/// input may have been cut short, `grammar_input`).
+fn placed(mut line: Line, input_start: usize, offset: usize, len: usize) -> Line {
+    let to_text = |at: usize| at - input_start + offset;
+    line.span = Span::new(to_text(line.span.start), offset + len);
+    if let LineKind::DocNumber(span) = &mut line.kind {
+        *span = Span::new(to_text(span.start), to_text(span.end));
+    }
+    if let LineKind::Heading(token) = &mut line.kind {
+        token.token = Span::new(to_text(token.token.start), to_text(token.token.end));
+        token.delimiter = Span::new(to_text(token.delimiter.start), to_text(token.delimiter.end));
+        token.text_start = to_text(token.text_start);
+    }
+    line
+}
+
+/// Lines that only `heading` may open, waiting to be read by pest together: their grammar
+/// inputs, one a line, go through `heading_lines` in one call, so that what pest costs per
+/// call (its state, its line index, the pairs' allocations) is paid once for them all. Most
+/// lines that pest reads are of this kind.
+#[derive(Default)]
+struct HeadingLines {
+    input: String,
+    waiting: Vec<Waiting>,
+}
+
+struct Waiting {
+    /// Where the line goes among the lexed lines.
+    index: usize,
+    /// Where its grammar input starts in `input`.
+    input_start: usize,
+    /// Where the line starts in the text, and its length there.
+    offset: usize,
+    len: usize,
+}
+
+impl HeadingLines {
+    fn wait(&mut self, index: usize, content: &str, opening: &Opening, offset: usize) {
+        if !self.waiting.is_empty() {
+            self.input.push('\n');
+        }
+        self.waiting.push(Waiting {
+            index,
+            input_start: self.input.len(),
+            offset,
+            len: content.len(),
+        });
+        self.input.push_str(grammar_input(content, opening.body));
+    }
+
+    /// Reads the waiting lines of `text` and puts each in its place among `lines`. Each line
+    /// of the input is a heading or text, so pest reads it whole; should it ever not, the
+    /// lines are lexed one by one.
+    fn read(self, text: &str, lines: &mut [Line]) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        let read: Option<Vec<Pair<Rule>>> = GongwenParser::parse(Rule::heading_lines, &self.input)
             .ok()
             .and_then(|mut pairs| pairs.next())
-        else {
-            continue;
-        };
-        // Every alternative ends with the line (`rest` or a look-ahead for its end); one that
-        // stopped short would fail the whole grammar, whose lines are then text.
-        if pair.as_span().end() != input.len() {
-            break;
+            .map(|all| {
+                all.into_inner()
+                    .filter(|pair| pair.as_rule() != Rule::EOI)
+                    .collect()
+            });
+        debug_assert!(
+            read.as_ref()
+                .is_some_and(|pairs| pairs.len() == self.waiting.len()),
+            "heading_lines reads every line: {:?}",
+            self.input
+        );
+        match read {
+            Some(pairs) if pairs.len() == self.waiting.len() => {
+                for (pair, waiting) in pairs.into_iter().zip(&self.waiting) {
+                    let line = line(pair);
+                    lines[waiting.index] =
+                        placed(line, waiting.input_start, waiting.offset, waiting.len);
+                }
+            }
+            _ => {
+                for waiting in &self.waiting {
+                    let content = &text[waiting.offset..waiting.offset + waiting.len];
+                    lines[waiting.index] = lex_line(content, waiting.offset);
+                }
+            }
         }
-        let mut line = line(pair);
-        line.span = Span::new(line.span.start, content.len()).shift(offset);
-        if let LineKind::DocNumber(span) = &mut line.kind {
-            *span = span.shift(offset);
-        }
-        if let LineKind::Heading(token) = &mut line.kind {
-            token.token = token.token.shift(offset);
-            token.delimiter = token.delimiter.shift(offset);
-            token.text_start += offset;
-        }
-        return line;
-    }
-    Line {
-        span: Span::new(offset + content.len() - body.len(), offset + content.len()),
-        kind: LineKind::Text,
     }
 }
 
@@ -226,15 +363,29 @@ fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
         return content;
     }
     let indent = content.len() - body.len();
-    let mut seen = 0;
-    for (at, c) in body.char_indices() {
-        if is_space(c) {
-            continue;
+    // By bytes: a lead byte gives a character's width, and the grammar's spaces are ASCII,
+    // C2 A0 and E3 80 80.
+    let bytes = body.as_bytes();
+    let (mut at, mut seen) = (0, 0);
+    while at < bytes.len() {
+        let space = match bytes[at] {
+            b' ' | b'\t' => true,
+            0xC2 => bytes[at + 1] == 0xA0,
+            0xE3 => bytes[at + 1..at + 3] == [0x80, 0x80],
+            _ => false,
+        };
+        if !space {
+            if seen == GRAMMAR_REACH {
+                return &content[..indent + at];
+            }
+            seen += 1;
         }
-        if seen == GRAMMAR_REACH {
-            return &content[..indent + at];
-        }
-        seen += 1;
+        at += match bytes[at] {
+            0..=0x7F => 1,
+            0x80..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
     }
     content
 }
@@ -1282,7 +1433,8 @@ impl<'t> Assembler<'t> {
             || self.paragraphs.iter().any(|p| match p.kind {
                 ParagraphKind::Heading(_) => {
                     let text = self.slice(p.span);
-                    text.chars().count() < 40 && midyear_words.iter().any(|w| text.contains(w))
+                    // Fewer than 40 characters, without counting a run-in heading's body.
+                    text.chars().nth(39).is_none() && midyear_words.iter().any(|w| text.contains(w))
                 }
                 _ => false,
             });
@@ -1428,7 +1580,11 @@ fn opens_with_label(content: &str) -> bool {
 /// `here` leaves a 《 or （ open that `next` closes before opening another.
 fn closes_what_opens(here: &str, next: &str) -> bool {
     [('《', '》'), ('（', '）')].iter().any(|&(open, close)| {
-        let depth = here.chars().fold(0i32, |d, c| {
+        // Before the first opening the depth stays 0, and most lines have none.
+        let Some(first) = here.find(open) else {
+            return false;
+        };
+        let depth = here[first..].chars().fold(0i32, |d, c| {
             if c == open {
                 d + 1
             } else if c == close {

@@ -10,18 +10,21 @@
 //!
 //! Most of a finding's text is its rule's (the id, a help with no placeholder, the source), the
 //! same in every finding of the rule: `Rules` serialises it once, and each finding writes it
-//! through serde_json's `RawValue` instead of escaping it again byte by byte.
+//! through serde_json's `RawValue` instead of escaping it again byte by byte. And most of a
+//! file's findings say what others say (a half-width comma's message, help and fix): those are
+//! written from a template, the finding serialised once per file with a hole for each number,
+//! so that serde escapes their keys and texts once per file rather than once per finding.
 
-use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
+use smallvec::SmallVec;
 
 use super::{Array, Emitter, Failure, FileReport, Format, Items, Located, Render, Summary};
-use crate::diagnostic::{Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::engine::FileResult;
 use crate::rules::RuleSet;
 
@@ -45,7 +48,7 @@ pub struct File<'a> {
     doc_type: Option<&'static str>,
     midyear: bool,
     date: Option<Shown<crate::model::DocDate>>,
-    diagnostics: Diagnostics<'a>,
+    diagnostics: Diagnostics,
 }
 
 /// A value serialised as the string it displays as, written straight into the output.
@@ -57,20 +60,19 @@ impl<T: Display> Serialize for Shown<T> {
     }
 }
 
-/// A file's diagnostics, serialised straight from the file's own list.
-pub struct Diagnostics<'a>(&'a FileReport<'a>, &'a Rules);
+/// A file's diagnostics: a hole for each finding, filled in from the findings' templates.
+pub struct Diagnostics(usize);
 
-impl Serialize for Diagnostics<'_> {
+impl Serialize for Diagnostics {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Diagnostics(file, rules) = self;
-        serializer.collect_seq(super::located(file).map(|at| diagnostic(file, at, rules)))
+        serializer.collect_seq(std::iter::repeat_n(Number::Hole, self.0))
     }
 }
 
 /// What every finding of a rule says alike, serialised once, by rule id. Without it (no rule
 /// set) a finding's rule and help are escaped where they stand and it has no `source`.
 #[derive(Default)]
-pub struct Rules(HashMap<&'static str, RuleJson>);
+pub struct Rules(foldhash::HashMap<&'static str, RuleJson>);
 
 /// One rule's share of its findings, as JSON.
 struct RuleJson {
@@ -83,7 +85,7 @@ struct RuleJson {
 }
 
 /// How the findings are laid out: on one line, or pretty-printed as in the JSON report.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Compact,
     Report,
@@ -153,16 +155,56 @@ pub struct JsonDiagnostic<'a> {
     severity: &'static str,
     message: &'a str,
     help: Option<Text<'a>>,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    byte_start: usize,
-    byte_end: usize,
+    line: Number,
+    column: Number,
+    end_line: Number,
+    end_column: Number,
+    byte_start: Number,
+    byte_end: Number,
     text: &'a str,
     fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a RawValue>,
+}
+
+/// A finding's numbers in the order its JSON has them (`JsonDiagnostic`'s, then each edit's).
+fn numbers(at: &Located) -> SmallVec<[usize; 8]> {
+    let d = at.diagnostic;
+    let mut numbers = SmallVec::from_buf([
+        at.start.line,
+        at.start.column,
+        at.end.line,
+        at.end.column,
+        d.span.start,
+        d.span.end,
+        0,
+        0,
+    ]);
+    numbers.truncate(6);
+    for edit in d.fix.iter().flat_map(|fix| &fix.edits) {
+        numbers.extend([edit.span.start, edit.span.end]);
+    }
+    numbers
+}
+
+impl JsonDiagnostic<'_> {
+    /// The finding with a hole for each of its numbers: its template.
+    fn holed(mut self) -> Self {
+        for number in [
+            &mut self.line,
+            &mut self.column,
+            &mut self.end_line,
+            &mut self.end_column,
+            &mut self.byte_start,
+            &mut self.byte_end,
+        ] {
+            *number = Number::Hole;
+        }
+        if let Some(fix) = &mut self.fix {
+            fix.edits.holed = true;
+        }
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -171,15 +213,26 @@ struct JsonFix<'a> {
     edits: JsonEdits<'a>,
 }
 
-/// A fix's edits, serialised straight from the fix.
-struct JsonEdits<'a>(&'a [Edit]);
+/// A fix's edits, serialised straight from the fix (with holes for their offsets in a
+/// template).
+struct JsonEdits<'a> {
+    edits: &'a [Edit],
+    holed: bool,
+}
 
 impl Serialize for JsonEdits<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|e| JsonEdit {
+        let number = |n: usize| {
+            if self.holed {
+                Number::Hole
+            } else {
+                Number::Of(n)
+            }
+        };
+        serializer.collect_seq(self.edits.iter().map(|e| JsonEdit {
             replacement: &e.replacement,
-            byte_start: e.span.start,
-            byte_end: e.span.end,
+            byte_start: number(e.span.start),
+            byte_end: number(e.span.end),
         }))
     }
 }
@@ -187,8 +240,33 @@ impl Serialize for JsonEdits<'_> {
 #[derive(Serialize)]
 struct JsonEdit<'a> {
     replacement: &'a str,
-    byte_start: usize,
-    byte_end: usize,
+    byte_start: Number,
+    byte_end: Number,
+}
+
+/// A number of the report, or a hole where one goes: a template's, filled in per finding, or
+/// (`Holes`) a finding's place in its file's object.
+#[derive(Clone, Copy)]
+enum Number {
+    Of(usize),
+    Hole,
+}
+
+/// How a hole is written: a value serde_json copies as it stands, with a tab in it. A tab
+/// stands raw nowhere else in serde_json's output (a string escapes it, and neither layout
+/// indents with it), so the holes are found again by their tabs.
+const HOLE: &str = "[\t]";
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        static HOLE_JSON: std::sync::LazyLock<Box<RawValue>> = std::sync::LazyLock::new(|| {
+            RawValue::from_string(HOLE.to_owned()).expect("an empty array")
+        });
+        match *self {
+            Number::Of(n) => serializer.serialize_u64(n as u64),
+            Number::Hole => HOLE_JSON.serialize(serializer),
+        }
+    }
 }
 
 /// A file that could not be checked.
@@ -219,12 +297,12 @@ pub fn diagnostic<'a>(
         severity: d.severity.as_str(),
         message: &d.message,
         help,
-        line: at.start.line,
-        column: at.start.column,
-        end_line: at.end.line,
-        end_column: at.end.column,
-        byte_start: d.span.start,
-        byte_end: d.span.end,
+        line: Number::Of(at.start.line),
+        column: Number::Of(at.start.column),
+        end_line: Number::Of(at.end.line),
+        end_column: Number::Of(at.end.column),
+        byte_start: Number::Of(d.span.start),
+        byte_end: Number::Of(d.span.end),
         text: d.span.text(file.text()),
         fix: d.fix.as_ref().map(fix),
         source: rule.and_then(|rule| rule.source.as_deref()),
@@ -234,11 +312,15 @@ pub fn diagnostic<'a>(
 fn fix(fix: &Fix) -> JsonFix<'_> {
     JsonFix {
         applicability: fix.applicability.as_str(),
-        edits: JsonEdits(&fix.edits),
+        edits: JsonEdits {
+            edits: &fix.edits,
+            holed: false,
+        },
     }
 }
 
-pub fn file<'a>(file: &'a FileReport<'a>, rules: &'a Rules) -> File<'a> {
+/// A file's object, a hole where each finding goes.
+fn file<'a>(file: &'a FileReport<'a>) -> File<'a> {
     let result = file.result;
     File {
         path: Shown(result.source.path.display()),
@@ -247,7 +329,7 @@ pub fn file<'a>(file: &'a FileReport<'a>, rules: &'a Rules) -> File<'a> {
         doc_type: result.document.meta.doc_type.map(|t| t.name()),
         midyear: result.document.meta.midyear,
         date: result.document.meta.date.map(Shown),
-        diagnostics: Diagnostics(file, rules),
+        diagnostics: Diagnostics(file.diagnostics().len()),
     }
 }
 
@@ -360,7 +442,7 @@ impl serde_json::ser::Formatter for Pretty {
 /// Renders a file's object: an element of the report's `files`, or (`json-lines`) a line.
 pub struct FileJson {
     rules: Rules,
-    line: bool,
+    layout: Layout,
 }
 
 impl FileJson {
@@ -375,20 +457,183 @@ impl FileJson {
             rules: rules
                 .map(|rules| Rules::new(rules, layout))
                 .unwrap_or_default(),
-            line,
+            layout,
+        }
+    }
+
+    /// Serialises `value` as it stands in the report: a file's object or a finding.
+    fn serialise(&self, out: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
+        match self.layout {
+            Layout::Compact => serde_json::to_writer(out, value).map_err(io::Error::from),
+            Layout::Report => pretty_at(out, value, depth),
         }
     }
 }
 
 impl Render for FileJson {
+    /// The file's object is serialised with a hole for each finding, and each finding from
+    /// its template: most findings of a file say what others say (a half-width comma's message,
+    /// fix and help), so serde escapes a text and its keys once per file, not once per finding.
     fn render(&self, report: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
-        let value = file(report, &self.rules);
-        if self.line {
-            serde_json::to_writer(&mut *out, &value)?;
+        let mut object = Vec::new();
+        match self.layout {
+            Layout::Compact => serde_json::to_writer(&mut object, &file(report))?,
+            Layout::Report => FILES.render(&mut object, &file(report))?,
+        }
+        let mut templates = Templates::default();
+        let mut findings = super::located(report);
+        for (i, piece) in pieces(&object).enumerate() {
+            if i > 0 {
+                let at = findings.next().expect("a finding for each hole");
+                templates.write(self, report, at, out)?;
+            }
+            out.extend_from_slice(piece);
+        }
+        if self.layout == Layout::Compact {
             out.push(b'\n');
-            Ok(())
-        } else {
-            FILES.render(out, &value)
+        }
+        Ok(())
+    }
+}
+
+/// How deep a finding stands in the report: in its file's `diagnostics`.
+const FINDING_DEPTH: usize = FILE_DEPTH + 2;
+
+/// The bytes of a serialisation with holes between them, one piece more than there are holes.
+fn pieces(serialised: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let (open, close) = HOLE.split_once('\t').expect("a hole has a tab");
+    let mut from = 0;
+    let tabs = memchr::memchr_iter(b'\t', serialised).map(Some);
+    tabs.chain([None]).map(move |tab| {
+        let piece = match tab {
+            Some(tab) => &serialised[from..tab - open.len()],
+            None => &serialised[from..],
+        };
+        from = tab.map_or(serialised.len(), |tab| tab + 1 + close.len());
+        piece
+    })
+}
+
+/// A file's findings serialised with a hole for each number, by what they say: a finding is
+/// its template with its own numbers in the holes.
+#[derive(Default)]
+struct Templates<'a> {
+    by_shape: foldhash::HashMap<Shape<'a>, Template>,
+    /// Every template's bytes, one after another.
+    bytes: Vec<u8>,
+    /// Where in `bytes` each template's holes are.
+    holes: Vec<usize>,
+    scratch: Vec<u8>,
+}
+
+/// A template's bytes and holes, in `Templates`.
+struct Template {
+    bytes: std::ops::Range<usize>,
+    holes: std::ops::Range<usize>,
+}
+
+impl<'a> Templates<'a> {
+    /// Writes a finding from its template, serialising the template first if it is new.
+    fn write(
+        &mut self,
+        json: &FileJson,
+        report: &'a FileReport<'a>,
+        at: Located<'a>,
+        out: &mut Vec<u8>,
+    ) -> io::Result<()> {
+        let d = at.diagnostic;
+        if Arc::strong_count(&d.message) == 1 {
+            // No other finding says this (or says it in a copy, as findings read back from the
+            // cache do): a template would serve this finding alone.
+            let finding = diagnostic(report, at, &json.rules);
+            return json.serialise(out, &finding, FINDING_DEPTH);
+        }
+        let numbers = numbers(&at);
+        let shape = Shape {
+            diagnostic: d,
+            text: d.span.text(report.text()),
+        };
+        let template = match self.by_shape.entry(shape) {
+            std::collections::hash_map::Entry::Occupied(template) => template.into_mut(),
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                self.scratch.clear();
+                let finding = diagnostic(report, at, &json.rules).holed();
+                json.serialise(&mut self.scratch, &finding, FINDING_DEPTH)?;
+                let start = (self.bytes.len(), self.holes.len());
+                for (i, piece) in pieces(&self.scratch).enumerate() {
+                    if i > 0 {
+                        self.holes.push(self.bytes.len());
+                    }
+                    self.bytes.extend_from_slice(piece);
+                }
+                vacant.insert(Template {
+                    bytes: start.0..self.bytes.len(),
+                    holes: start.1..self.holes.len(),
+                })
+            }
+        };
+        let mut from = template.bytes.start;
+        let mut digits = itoa::Buffer::new();
+        let holes = &self.holes[template.holes.clone()];
+        debug_assert_eq!(holes.len(), numbers.len());
+        for (&hole, &number) in holes.iter().zip(&numbers) {
+            out.extend_from_slice(&self.bytes[from..hole]);
+            out.extend_from_slice(digits.format(number).as_bytes());
+            from = hole;
+        }
+        out.extend_from_slice(&self.bytes[from..template.bytes.end]);
+        Ok(())
+    }
+}
+
+/// What a finding's JSON says but its numbers: findings of the same shape have one template.
+/// Texts are told apart by where they are: findings that say the same share the text
+/// (`Sink::render`), and two copies of one text only make two templates.
+struct Shape<'a> {
+    diagnostic: &'a Diagnostic,
+    text: &'a str,
+}
+
+impl PartialEq for Shape<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.diagnostic, other.diagnostic);
+        let same_help = match (&a.help, &b.help) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        let same_fix = match (&a.fix, &b.fix) {
+            (Some(x), Some(y)) => {
+                x.applicability == y.applicability
+                    && x.edits.len() == y.edits.len()
+                    && x.edits
+                        .iter()
+                        .zip(&y.edits)
+                        .all(|(e, f)| e.replacement == f.replacement)
+            }
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        std::ptr::eq(a.rule, b.rule)
+            && a.severity == b.severity
+            && Arc::ptr_eq(&a.message, &b.message)
+            && same_help
+            && self.text == other.text
+            && same_fix
+    }
+}
+
+impl Eq for Shape<'_> {}
+
+impl std::hash::Hash for Shape<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let d = self.diagnostic;
+        let help = d.help.as_ref().map(Arc::as_ptr);
+        (d.rule as *const str, Arc::as_ptr(&d.message), help).hash(state);
+        (d.severity, self.text).hash(state);
+        if let Some(fix) = &d.fix {
+            (fix.applicability, fix.edits.len()).hash(state);
+            for edit in &fix.edits {
+                edit.replacement.hash(state);
+            }
         }
     }
 }
@@ -594,6 +839,46 @@ mod tests {
     }
 
     #[test]
+    fn holes_are_found_again_whatever_the_strings_hold() {
+        #[derive(Serialize)]
+        struct Value<'a> {
+            text: &'a str,
+            numbers: Vec<Number>,
+            inner: Vec<(Number, &'a str)>,
+        }
+        let value = |hole: bool| {
+            let number = |n| if hole { Number::Hole } else { Number::Of(n) };
+            Value {
+                text: "a\tb[\t]c\"\\",
+                numbers: vec![number(1), number(23)],
+                inner: vec![(number(456), "\t"), (number(0), "[]")],
+            }
+        };
+        for depth in [None, Some(0), Some(FINDING_DEPTH)] {
+            let serialise = |value: &Value| {
+                let mut out = Vec::new();
+                match depth {
+                    None => serde_json::to_writer(&mut out, value).unwrap(),
+                    Some(depth) => pretty_at(&mut out, value, depth).unwrap(),
+                }
+                out
+            };
+            let holed = serialise(&value(true));
+            let mut filled = Vec::new();
+            for (i, piece) in pieces(&holed).enumerate() {
+                if i > 0 {
+                    filled.extend_from_slice([1, 23, 456, 0][i - 1].to_string().as_bytes());
+                }
+                filled.extend_from_slice(piece);
+            }
+            assert_eq!(
+                String::from_utf8(filled).unwrap(),
+                String::from_utf8(serialise(&value(false))).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn the_streamed_report_is_serde_json_pretty() {
         let rules = RuleSet::builtin().unwrap();
         let texts = [
@@ -623,6 +908,11 @@ mod tests {
                 && d.help.is_some()
                 && help.map(|h| h.source()) == d.help.as_deref()
         }));
+        // Findings that share their texts (written from one template) and findings that say
+        // what no other does (serialised where they stand).
+        let shared = |d: &&Diagnostic| Arc::strong_count(&d.message) > 1;
+        let all = || files.iter().flat_map(|f| &f.diagnostics);
+        assert!(all().any(|d| shared(&d) && d.fix.is_some()) && !all().all(|d| shared(&d)));
         let failures = [Failure {
             path: "坏/文件.txt".into(),
             message: "坏/文件.txt: 这是二进制文件".into(),

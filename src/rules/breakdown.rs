@@ -27,6 +27,12 @@ const MAX_LABEL: usize = 20;
 
 pub struct Breakdown {
     scope: Scope,
+    /// The units, longest first.
+    units: Vec<String>,
+    /// What a total's opening starts with, or holds right after its comma (`（`, `(`, `其中`
+    /// in `，其中`): a span where no opening follows a unit after a digit holds no total, and
+    /// the total regex, which has no literal to start from, is not run on it.
+    openings: [memchr::memmem::Finder<'static>; 3],
     /// Compiled when a span first may hold a breakdown (`LazyRegex`).
     total: LazyRegex,
     part: LazyRegex,
@@ -41,23 +47,26 @@ impl Breakdown {
         let mut units = spec.units.clone();
         // Longest first, so that 万元 is read before 元.
         units.sort_by_key(|u| std::cmp::Reverse(u.len()));
-        let units = units
+        let alternatives = units
             .iter()
             .map(|u| regex::escape(u))
             .collect::<Vec<_>>()
             .join("|");
         let number = r"\d+(?:\.\d+)?";
         let total = LazyRegex::new(&format!(
-            r"(?P<total>{number})(?P<unit>{units})(?P<open>[，,]其中[：:，,]?|（其中[：:，,]?|\(其中[：:，,]?|（|\()"
+            r"(?P<total>{number})(?P<unit>{alternatives})(?P<open>[，,]其中[：:，,]?|（其中[：:，,]?|\(其中[：:，,]?|（|\()"
         ))?;
         // The label runs up to the first digit, so the pattern need not count its characters
         // (`{1,20}?` made 20 copies of a class of all of Unicode but `\d`: ten times the
         // regex); `parts` refuses a longer one, which is what the bound did.
         let part = LazyRegex::new(&format!(
-            r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]+?)(?P<number>{number})(?P<unit>{units})"
+            r"^(?:和|及|以及)?(?P<label>[^\d、，,。；;（）()%％：:]+?)(?P<number>{number})(?P<unit>{alternatives})"
         ))?;
+        let openings = ["（", "(", "其中"].map(memchr::memmem::Finder::new);
         Ok(Breakdown {
             scope: meta.scope.unwrap_or(Scope::Body),
+            units,
+            openings,
             total,
             part,
             not_in_label: spec.not_in_label,
@@ -98,6 +107,31 @@ impl Breakdown {
 
 /// A stated figure as an interval: a whole number counts exactly (40处 is 40), a decimal
 /// stands for every value it may have been rounded from (2.5万元 is [2.45, 2.55)).
+impl Breakdown {
+    /// Whether some opening in `haystack` follows a unit that follows a digit, as in every
+    /// match of `total` (`numeric` takes in every `\d`).
+    fn may_hold_total(&self, haystack: &str) -> bool {
+        let [full_bracket, bracket, among] = &self.openings;
+        let after_unit = |before: &str| {
+            self.units.iter().any(|unit| {
+                before
+                    .strip_suffix(unit.as_str())
+                    .is_some_and(|number| number.chars().next_back().is_some_and(char::is_numeric))
+            })
+        };
+        let bytes = haystack.as_bytes();
+        full_bracket
+            .find_iter(bytes)
+            .chain(bracket.find_iter(bytes))
+            .any(|at| after_unit(&haystack[..at]))
+            || among.find_iter(bytes).any(|at| {
+                haystack[..at]
+                    .strip_suffix(['，', ','])
+                    .is_some_and(after_unit)
+            })
+    }
+}
+
 fn stated(text: &str) -> Option<Interval> {
     let stated = Stated::parse(text)?;
     Some(if stated.decimals == 0 {
@@ -120,7 +154,7 @@ impl Check for Breakdown {
         let text = ctx.text();
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
-            if !haystack.contains('其') && !haystack.contains('（') && !haystack.contains('(') {
+            if !self.may_hold_total(haystack) {
                 continue;
             }
             let Some(totals) = self.total.get() else {
@@ -190,6 +224,23 @@ mod tests {
 
     fn messages(text: &str) -> Vec<String> {
         crate::rules::test_messages(PACK, text)
+    }
+
+    /// Every way a total opens its parts gets past the quick test that skips spans without one.
+    #[test]
+    fn every_opening_is_read() {
+        for text in [
+            "共40处，其中甲10处、乙20处。",
+            "共40处,其中甲10处、乙20处。",
+            "共40处，其中：甲10处、乙20处。",
+            "共40处（其中甲10处、乙20处），全部完成。",
+            "共40处(其中甲10处、乙20处)，全部完成。",
+            "共40处（甲10处、乙20处），全部完成。",
+            "共40处(甲10处、乙20处)，全部完成。",
+            "共2.5万元（甲1万元、乙1万元），全部完成。",
+        ] {
+            assert_eq!(messages(text).len(), 1, "{text}");
+        }
     }
 
     #[test]

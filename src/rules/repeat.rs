@@ -35,9 +35,9 @@ pub struct Repeat {
     scope: Scope,
     min_chars: usize,
     max_chars: usize,
-    singles: Vec<char>,
+    singles: Vec<u32>,
     allow: Option<AhoCorasick>,
-    not_starting: Vec<char>,
+    not_starting: Vec<u32>,
 }
 
 impl Repeat {
@@ -56,26 +56,49 @@ impl Repeat {
             scope: meta.scope.unwrap_or(Scope::Prose),
             min_chars: spec.min_chars,
             max_chars: spec.max_chars,
-            singles: spec.singles,
+            singles: spec.singles.into_iter().map(u32::from).collect(),
             allow,
-            not_starting: spec.not_starting,
+            not_starting: spec.not_starting.into_iter().map(u32::from).collect(),
         })
     }
 
-    /// Whether the character at `i` comes again where a run `doubled_at` could report would
-    /// repeat it: `min_chars..=max_chars` on, or right after it for a listed single. Lengths
-    /// below `min_chars` (other than a single) are never reported, so they are not looked at.
-    fn may_double_at(&self, chars: &[char], i: usize) -> bool {
-        let first = chars[i];
-        let at = |len: usize| chars.get(i + len) == Some(&first);
-        (self.min_chars..self.max_chars + 1).any(at) || (at(1) && self.singles.contains(&first))
+    /// The positions in `chars[from..from + BLOCK]` (bit `j` for `from + j`) whose character
+    /// comes again where a run `doubled_at` could report would repeat it: `min_chars..=
+    /// max_chars` on, or right after it when the rule lists singles (`doubled_at` tells which).
+    /// Lengths below `min_chars` are never reported otherwise, so they are not looked at. The
+    /// comparisons are whole slices against each other, which the compiler turns into vector
+    /// compares; `chars` holds `lookahead()` padding values after the text.
+    fn candidates(&self, chars: &[u32], from: usize) -> u64 {
+        let block = &chars[from..from + BLOCK];
+        let mut again = [false; BLOCK];
+        for len in self.min_chars..=self.max_chars {
+            let later = &chars[from + len..from + len + BLOCK];
+            for ((flag, a), b) in again.iter_mut().zip(block).zip(later) {
+                *flag |= a == b;
+            }
+        }
+        if !self.singles.is_empty() {
+            let next = &chars[from + 1..from + 1 + BLOCK];
+            for ((flag, a), b) in again.iter_mut().zip(block).zip(next) {
+                *flag |= a == b;
+            }
+        }
+        again
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (j, &flag)| bits | (u64::from(flag) << j))
+    }
+
+    /// How many padding values `candidates` reads past the text.
+    fn lookahead(&self) -> usize {
+        BLOCK + self.max_chars.max(1)
     }
 
     /// The length in characters of the run doubled at `i`, if one is. The character `len`
     /// places on is compared first: it rules out almost every position at once.
-    fn doubled_at(&self, chars: &[char], i: usize) -> Option<usize> {
+    fn doubled_at(&self, chars: &[u32], i: usize) -> Option<usize> {
         let first = chars[i];
-        if !is_cjk(first) || self.not_starting.contains(&first) {
+        if !is_cjk_code(first) || self.not_starting.contains(&first) {
             return None;
         }
         let same = |a: usize, b: usize| matches!((chars.get(a), chars.get(b)), (Some(x), Some(y)) if x == y);
@@ -90,20 +113,42 @@ impl Repeat {
                 } else {
                     len >= self.min_chars
                 })
-                && chars[i..i + 2 * len].iter().all(|&c| is_cjk(c))
-                && chars[i..i + len]
-                    .iter()
-                    .zip(&chars[i + len..i + 2 * len])
-                    .all(|(a, b)| a == b)
+                && chars[i..i + 2 * len].iter().all(|&c| is_cjk_code(c))
+                && chars[i..i + len] == chars[i + len..i + 2 * len]
         })
     }
+}
+
+/// How many positions `Repeat::candidates` tests at once.
+const BLOCK: usize = 64;
+
+/// Past the text in the character buffer: equal to no character.
+const PAD: u32 = u32::MAX;
+
+fn is_cjk_code(c: u32) -> bool {
+    char::from_u32(c).is_some_and(is_cjk)
+}
+
+/// `text`'s characters as numbers into `into`, then `pad` values `PAD`. One bounds-checked
+/// store per character in a buffer sized up front: `Vec::extend` over `chars()` checks the
+/// capacity for every character.
+fn decode(text: &str, into: &mut Vec<u32>, pad: usize) -> usize {
+    into.clear();
+    into.resize(text.len() + pad, PAD);
+    let mut n = 0;
+    for c in text.chars() {
+        into[n] = u32::from(c);
+        n += 1;
+    }
+    into.truncate(n + pad);
+    n
 }
 
 /// Byte offsets of character indices in a text, found by stepping from the last one asked
 /// for: the scan asks for nearby indices in mostly increasing order, so a report costs a few
 /// steps however long the span is.
 struct Offsets<'c> {
-    chars: &'c [char],
+    chars: &'c [u32],
     index: usize,
     offset: usize,
 }
@@ -111,15 +156,19 @@ struct Offsets<'c> {
 impl Offsets<'_> {
     fn of(&mut self, index: usize) -> usize {
         while self.index < index {
-            self.offset += self.chars[self.index].len_utf8();
+            self.offset += utf8_len(self.chars[self.index]);
             self.index += 1;
         }
         while self.index > index {
             self.index -= 1;
-            self.offset -= self.chars[self.index].len_utf8();
+            self.offset -= utf8_len(self.chars[self.index]);
         }
         self.offset
     }
+}
+
+fn utf8_len(c: u32) -> usize {
+    char::from_u32(c).map_or(0, char::len_utf8)
 }
 
 impl Check for Repeat {
@@ -131,11 +180,10 @@ impl Check for Repeat {
         let text = ctx.text();
         // Characters alone, four bytes each: the scan below compares nothing else. One buffer
         // for all the spans.
-        let mut chars: Vec<char> = Vec::new();
+        let mut chars: Vec<u32> = Vec::new();
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
-            chars.clear();
-            chars.extend(haystack.chars());
+            let n = decode(haystack, &mut chars, self.lookahead());
             let mut offsets = Offsets {
                 chars: &chars,
                 index: 0,
@@ -144,15 +192,24 @@ impl Check for Repeat {
             // The allowed words are looked for once a doubling is found: most spans have none.
             let mut allowed: Option<Vec<Span>> = None;
             let mut i = 0;
-            while i < chars.len() {
+            let mut block = (0, self.candidates(&chars, 0));
+            while i < n {
                 // A doubling at `i` has its first character again where a reportable run would
                 // repeat it: in running text that rules out most places before any run is
                 // compared.
-                if !self.may_double_at(&chars, i) {
-                    i += 1;
+                if i >= block.0 + BLOCK {
+                    block = (i, self.candidates(&chars, i));
+                }
+                let ahead = block.1 >> (i - block.0);
+                if ahead == 0 {
+                    i = block.0 + BLOCK;
                     continue;
                 }
-                let Some(len) = self.doubled_at(&chars, i) else {
+                i += ahead.trailing_zeros() as usize;
+                if i >= n {
+                    break;
+                }
+                let Some(len) = self.doubled_at(&chars[..n], i) else {
                     i += 1;
                     continue;
                 };
@@ -227,5 +284,35 @@ mod tests {
         );
         assert!(messages("一步一步、一个一个地落实").is_empty());
         assert!(messages("2021、2021年").is_empty());
+    }
+
+    proptest::proptest! {
+        /// `candidates` only turns away positions where `doubled_at` finds nothing, in every
+        /// block of a span, the last one with its padding too.
+        #[test]
+        fn candidates_keep_every_doubling(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec!['的', '是', '一', '步', '进', '甲', '乙', 'a', ' ', '𠀀', '，']),
+                0..200,
+            )
+        ) {
+            let repeat = super::Repeat {
+                scope: crate::rules::Scope::Prose,
+                min_chars: 3,
+                max_chars: 6,
+                singles: vec![u32::from('的'), u32::from('是')],
+                allow: None,
+                not_starting: vec![u32::from('一')],
+            };
+            let text: String = text.into_iter().collect();
+            let mut chars = Vec::new();
+            let n = super::decode(&text, &mut chars, repeat.lookahead());
+            proptest::prop_assert_eq!(n, text.chars().count());
+            for i in 0..n {
+                let from = i - i % super::BLOCK;
+                let kept = repeat.candidates(&chars, from) >> (i - from) & 1 == 1;
+                proptest::prop_assert!(kept || repeat.doubled_at(&chars[..n], i).is_none(), "{} at {}", text, i);
+            }
+        }
     }
 }
