@@ -321,7 +321,7 @@ mod tests {
             .map(|i| format!(r"\bWORD{i}\s+\S+"))
             .collect::<Vec<_>>()
             .join("|");
-        assert_eq!(required(&format!(r"WORD0\s")).map(|s| s.len()), Some(25));
+        assert_eq!(required(r"WORD0\s").map(|s| s.len()), Some(25));
         let words: Vec<String> = (0..6).map(|i| format!("WORD{i}")).collect();
         assert_eq!(strings(&spaced).unwrap(), words);
         assert_eq!(strings(&format!("{spaced}|&amp;")).unwrap().len(), 7);
