@@ -212,7 +212,7 @@ impl<'a> Opening<'a> {
     fn lex(&self, content: &str, offset: usize) -> Line {
         // Most lines are prose that no alternative may open: they are not measured for pest.
         if self.possible != 0 {
-            let input = grammar_input(content, self.body);
+            let input = grammar_input(content, self.body, GRAMMAR_REACH);
             for (bit, &alternative) in ALTERNATIVES.iter().enumerate() {
                 if self.possible & 1 << bit == 0 {
                     continue;
@@ -290,7 +290,8 @@ impl HeadingLines {
             offset,
             len: content.len(),
         });
-        self.input.push_str(grammar_input(content, opening.body));
+        self.input
+            .push_str(grammar_input(content, opening.body, HEADING_REACH));
     }
 
     /// Reads the waiting lines of `text` and puts each in its place among `lines`. Each line
@@ -351,14 +352,18 @@ const ALTERNATIVES: [Rule; 9] = [
 /// 号: 27), under this.
 const GRAMMAR_REACH: usize = 32;
 
-/// As much of a line as the grammar needs to classify it: the line up to its
-/// `GRAMMAR_REACH`-th non-space character after the indentation. The cut always falls just
+/// The same for a line that only `heading` may open: a token reads at most 9 (`第一百二十三部分`,
+/// `（一百二十三）、`, or `123.` and the look-ahead for a year, `2025年`), under this.
+const HEADING_REACH: usize = 16;
+
+/// As much of a line as the grammar needs to classify it: the line up to its `reach`-th
+/// non-space character after the indentation (`GRAMMAR_REACH`, `HEADING_REACH`). The cut always falls just
 /// before a non-space character, so a run of spaces (which several alternatives allow) is
 /// never cut short and the character after it is never mistaken for the end of the line. A
 /// line that opens with a book title or `#` may hold a long 《…》 before its 名词解释, and one
 /// that opens with `-` a fence of any length: they go whole. What pest then does per line
 /// (its own line index, the skip to the end) no longer grows with the line.
-fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
+fn grammar_input<'a>(content: &'a str, body: &str, reach: usize) -> &'a str {
     if body.starts_with(['《', '#', '-']) {
         return content;
     }
@@ -375,7 +380,7 @@ fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
             _ => false,
         };
         if !space {
-            if seen == GRAMMAR_REACH {
+            if seen == reach {
                 return &content[..indent + at];
             }
             seen += 1;
@@ -1893,6 +1898,8 @@ mod tests {
                 "嘉".repeat(12)
             ),
             format!("　　1.{spaces}{long}\r\n2、{long}"),
+            format!("123.2025年{long}\n第一百二十三部分{spaces}{long}\n（一百二十三）、{long}"),
+            format!("九百九十九、{spaces}{long}\n(123)，{long}\n1.2025{long}"),
         ] {
             same_lines(&text);
         }
