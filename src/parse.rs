@@ -515,15 +515,15 @@ fn may_open(alternative: Rule, first: char, words: WordOpeners, body: &str) -> b
                 || words.may_open(alternative) && starts_with_any(GLOSSARY_WORDS)
         }
         // `docnum` opens with 1–12 Han characters and then its bracket, `order_number` with
-        // 1–11 and then 令.
+        // 1–11 and then 令: a character before them that is surely not Han rules both out.
         Rule::docnum_line => {
-            !first.is_ascii()
-                && !is_docnum_open(first)
+            may_be_han(first)
                 && body
                     .chars()
                     .skip(1)
                     .take(12)
-                    .any(|c| is_docnum_open(c) || c == '令')
+                    .find(|&c| is_docnum_open(c) || c == '令' || !may_be_han(c))
+                    .is_some_and(|c| is_docnum_open(c) || c == '令')
         }
         Rule::heading => may_open_heading(body),
         Rule::md_heading => first == '#',
@@ -531,6 +531,18 @@ fn may_open(alternative: Rule, first: char, words: WordOpeners, body: &str) -> b
         Rule::dash_line => matches!(first, '—' | '-' | '－' | '─'),
         _ => true,
     }
+}
+
+/// False for characters that are surely not the grammar's `HAN` (Unicode script Han): ASCII,
+/// general punctuation, the CJK punctuation around 々〆〇 and the Hangzhou numerals, and the
+/// full-width forms. True for the rest, Han or not: pest decides.
+fn may_be_han(c: char) -> bool {
+    !(c.is_ascii()
+        || matches!(c, '\u{2000}'..='\u{206F}'
+            | '\u{3000}'..='\u{3004}'
+            | '\u{3008}'..='\u{3020}'
+            | '\u{3030}'..='\u{3037}'
+            | '\u{FF00}'..='\u{FFEF}'))
 }
 
 /// `docnum_open` of the grammar.
@@ -1411,15 +1423,16 @@ impl<'t> Assembler<'t> {
                 && matches!(self.kinds[i + 1], LineKind::Text);
             // A 《 or （ left open and closed on the next line is a cut whatever the lines
             // look like (`…考核表《周浦镇住宅小区` / `物业服务考核表1》（附件4）`).
+            // The date test, a regex, last: most lines are ruled out before it.
             self.paragraphs[i].broken = same_part
                 && !here_text.ends_with(TERMINAL)
-                && !is_date_line(next_text)
                 && (closes_what_opens(here_text, next_text)
                     || (can_break
                         && reads_as_sentence(here_text)
                         && reads_as_sentence(next_text)
                         && !opens_with_label(next_text)
-                        && !next_text.ends_with(['：', ':'])));
+                        && !next_text.ends_with(['：', ':'])))
+                && !is_date_line(next_text);
         }
     }
 
@@ -1758,9 +1771,11 @@ fn is_banner(content: &str) -> bool {
 }
 
 fn is_date_line(content: &str) -> bool {
-    full_date_re()
-        .find(content)
-        .is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
+    // A line without 日 has no date, and most have none.
+    content.contains('日')
+        && full_date_re()
+            .find(content)
+            .is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
 }
 
 fn full_date(content: &str) -> Option<DocDate> {
@@ -2180,6 +2195,27 @@ mod tests {
                     .filter(|&rule| GongwenParser::parse(rule, &line).is_ok())
                     .collect();
                 assert!(matching.len() <= 1, "{line}: {matching:?}");
+            }
+        }
+    }
+
+    /// What `may_be_han` rules out, the grammar's `HAN` does not match: no 发文字号 or 令 opens
+    /// with it, or has it among its 代字.
+    #[test]
+    fn what_is_surely_not_han_is_not_the_grammars_han() {
+        let not_han = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| !may_be_han(c));
+        for c in not_han {
+            // A line's first character is never a space: spaces are its indentation.
+            let opening = [format!("{c}府发〔2021〕1号"), format!("{c}令第1号")];
+            let inside = [format!("沪{c}〔2021〕1号"), format!("国{c}令第1号")];
+            let opening = opening.into_iter().filter(|_| !is_space(c));
+            for text in opening.chain(inside) {
+                assert!(
+                    GongwenParser::parse(Rule::docnum_line, &text).is_err(),
+                    "{text:?}"
+                );
             }
         }
     }
