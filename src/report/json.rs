@@ -15,6 +15,7 @@
 //! written from a template, the finding serialised once per file with a hole for each number,
 //! so that serde escapes their keys and texts once per file rather than once per finding.
 
+use std::collections::hash_map::Entry;
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -523,10 +524,13 @@ struct Templates<'a> {
     bytes: Vec<u8>,
     /// Where in `bytes` each template's holes are.
     holes: Vec<usize>,
+    /// The template written last, and its shape.
+    last: Option<(Shape<'a>, Template)>,
     scratch: Vec<u8>,
 }
 
 /// A template's bytes and holes, in `Templates`.
+#[derive(Clone)]
 struct Template {
     bytes: std::ops::Range<usize>,
     holes: std::ops::Range<usize>,
@@ -553,23 +557,33 @@ impl<'a> Templates<'a> {
             diagnostic: d,
             text: d.span.text(report.text()),
         };
-        let template = match self.by_shape.entry(shape) {
-            std::collections::hash_map::Entry::Occupied(template) => template.into_mut(),
-            std::collections::hash_map::Entry::Vacant(vacant) => {
-                self.scratch.clear();
-                let finding = diagnostic(report, at, &json.rules).holed();
-                json.serialise(&mut self.scratch, &finding, FINDING_DEPTH)?;
-                let start = (self.bytes.len(), self.holes.len());
-                for (i, piece) in pieces(&self.scratch).enumerate() {
-                    if i > 0 {
-                        self.holes.push(self.bytes.len());
+        // A finding often says what the one before it said (a run of half-width commas).
+        let template = match &self.last {
+            Some((last, template)) if *last == shape => template.clone(),
+            _ => {
+                let template = match self.by_shape.entry(shape) {
+                    Entry::Occupied(template) => template.get().clone(),
+                    Entry::Vacant(vacant) => {
+                        self.scratch.clear();
+                        let finding = diagnostic(report, at, &json.rules).holed();
+                        json.serialise(&mut self.scratch, &finding, FINDING_DEPTH)?;
+                        let start = (self.bytes.len(), self.holes.len());
+                        for (i, piece) in pieces(&self.scratch).enumerate() {
+                            if i > 0 {
+                                self.holes.push(self.bytes.len());
+                            }
+                            self.bytes.extend_from_slice(piece);
+                        }
+                        vacant
+                            .insert(Template {
+                                bytes: start.0..self.bytes.len(),
+                                holes: start.1..self.holes.len(),
+                            })
+                            .clone()
                     }
-                    self.bytes.extend_from_slice(piece);
-                }
-                vacant.insert(Template {
-                    bytes: start.0..self.bytes.len(),
-                    holes: start.1..self.holes.len(),
-                })
+                };
+                self.last = Some((shape, template.clone()));
+                template
             }
         };
         let mut from = template.bytes.start;
@@ -589,6 +603,7 @@ impl<'a> Templates<'a> {
 /// What a finding's JSON says but its numbers: findings of the same shape have one template.
 /// Texts are told apart by where they are: findings that say the same share the text
 /// (`Sink::render`), and two copies of one text only make two templates.
+#[derive(Clone, Copy)]
 struct Shape<'a> {
     diagnostic: &'a Diagnostic,
     text: &'a str,

@@ -314,6 +314,9 @@ pub fn located<'a>(file: &'a FileReport<'a>) -> impl Iterator<Item = Located<'a>
     })
 }
 
+/// A step of a `Cursor` short enough to count without searching.
+const SHORT: usize = 16;
+
 /// Bytes a `Cursor` walks at most; an offset further ahead is looked up in the line index.
 const WALK: usize = 4096;
 
@@ -352,6 +355,16 @@ impl<'a> Cursor<'a> {
             return self.index.line_col(self.text, offset);
         }
         let bytes = self.text.as_bytes();
+        let step = &bytes[self.offset..offset];
+        // A short step on one line (most often to the end of a finding's span) is counted a
+        // byte at a time: a character is a byte that does not continue one.
+        if step.len() <= SHORT && !step.iter().any(|&b| b == b'\n' || b == b'\r') {
+            let chars = step.iter().filter(|&&b| (b as i8) >= -0x40).count();
+            return LineColumn {
+                line: self.at.line,
+                column: self.at.column + chars,
+            };
+        }
         let mut line = self.at.line;
         let mut line_start = None;
         // Lines end at `\n`, `\r\n` or a lone `\r`, as in `LineIndex`.
