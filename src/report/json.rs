@@ -171,17 +171,15 @@ pub struct JsonDiagnostic<'a> {
 /// A finding's numbers in the order its JSON has them (`JsonDiagnostic`'s, then each edit's).
 fn numbers(at: &Located) -> SmallVec<[usize; 8]> {
     let d = at.diagnostic;
-    let mut numbers = SmallVec::from_buf([
+    let mut numbers = SmallVec::new();
+    numbers.extend([
         at.start.line,
         at.start.column,
         at.end.line,
         at.end.column,
         d.span.start,
         d.span.end,
-        0,
-        0,
     ]);
-    numbers.truncate(6);
     for edit in d.fix.iter().flat_map(|fix| &fix.edits) {
         numbers.extend([edit.span.start, edit.span.end]);
     }
@@ -246,7 +244,7 @@ struct JsonEdit<'a> {
 }
 
 /// A number of the report, or a hole where one goes: a template's, filled in per finding, or
-/// (`Holes`) a finding's place in its file's object.
+/// (`Diagnostics`) a finding's place in its file's object.
 #[derive(Clone, Copy)]
 enum Number {
     Of(usize),
