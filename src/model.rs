@@ -503,13 +503,14 @@ pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
         };
         return Some(h * 100 + tail);
     }
-    let chars: Vec<char> = text.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', u] => Some(10 + digit(*u)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+    // Up to four characters, without collecting them: three is the longest numeral here.
+    let mut chars = text.chars();
+    match [chars.next(), chars.next(), chars.next(), chars.next()] {
+        [Some('十'), None, ..] => Some(10),
+        [Some(c), None, ..] => digit(c),
+        [Some('十'), Some(u), None, _] => Some(10 + digit(u)?),
+        [Some(t), Some('十'), None, _] => Some(digit(t)? * 10),
+        [Some(t), Some('十'), Some(u), None] => Some(digit(t)? * 10 + digit(u)?),
         _ => None,
     }
 }

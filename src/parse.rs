@@ -212,7 +212,7 @@ impl<'a> Opening<'a> {
     fn lex(&self, content: &str, offset: usize) -> Line {
         // Most lines are prose that no alternative may open: they are not measured for pest.
         if self.possible != 0 {
-            let input = grammar_input(content, self.body);
+            let input = grammar_input(content, self.body, GRAMMAR_REACH);
             for (bit, &alternative) in ALTERNATIVES.iter().enumerate() {
                 if self.possible & 1 << bit == 0 {
                     continue;
@@ -290,7 +290,8 @@ impl HeadingLines {
             offset,
             len: content.len(),
         });
-        self.input.push_str(grammar_input(content, opening.body));
+        self.input
+            .push_str(grammar_input(content, opening.body, HEADING_REACH));
     }
 
     /// Reads the waiting lines of `text` and puts each in its place among `lines`. Each line
@@ -351,14 +352,18 @@ const ALTERNATIVES: [Rule; 9] = [
 /// 号: 27), under this.
 const GRAMMAR_REACH: usize = 32;
 
-/// As much of a line as the grammar needs to classify it: the line up to its
-/// `GRAMMAR_REACH`-th non-space character after the indentation. The cut always falls just
+/// The same for a line that only `heading` may open: a token reads at most 9 (`第一百二十三部分`,
+/// `（一百二十三）、`, or `123.` and the look-ahead for a year, `2025年`), under this.
+const HEADING_REACH: usize = 16;
+
+/// As much of a line as the grammar needs to classify it: the line up to its `reach`-th
+/// non-space character after the indentation (`GRAMMAR_REACH`, `HEADING_REACH`). The cut always falls just
 /// before a non-space character, so a run of spaces (which several alternatives allow) is
 /// never cut short and the character after it is never mistaken for the end of the line. A
 /// line that opens with a book title or `#` may hold a long 《…》 before its 名词解释, and one
 /// that opens with `-` a fence of any length: they go whole. What pest then does per line
 /// (its own line index, the skip to the end) no longer grows with the line.
-fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
+fn grammar_input<'a>(content: &'a str, body: &str, reach: usize) -> &'a str {
     if body.starts_with(['《', '#', '-']) {
         return content;
     }
@@ -375,7 +380,7 @@ fn grammar_input<'a>(content: &'a str, body: &str) -> &'a str {
             _ => false,
         };
         if !space {
-            if seen == GRAMMAR_REACH {
+            if seen == reach {
                 return &content[..indent + at];
             }
             seen += 1;
@@ -510,15 +515,15 @@ fn may_open(alternative: Rule, first: char, words: WordOpeners, body: &str) -> b
                 || words.may_open(alternative) && starts_with_any(GLOSSARY_WORDS)
         }
         // `docnum` opens with 1–12 Han characters and then its bracket, `order_number` with
-        // 1–11 and then 令.
+        // 1–11 and then 令: a character before them that is surely not Han rules both out.
         Rule::docnum_line => {
-            !first.is_ascii()
-                && !is_docnum_open(first)
+            may_be_han(first)
                 && body
                     .chars()
                     .skip(1)
                     .take(12)
-                    .any(|c| is_docnum_open(c) || c == '令')
+                    .find(|&c| is_docnum_open(c) || c == '令' || !may_be_han(c))
+                    .is_some_and(|c| is_docnum_open(c) || c == '令')
         }
         Rule::heading => may_open_heading(body),
         Rule::md_heading => first == '#',
@@ -526,6 +531,18 @@ fn may_open(alternative: Rule, first: char, words: WordOpeners, body: &str) -> b
         Rule::dash_line => matches!(first, '—' | '-' | '－' | '─'),
         _ => true,
     }
+}
+
+/// False for characters that are surely not the grammar's `HAN` (Unicode script Han): ASCII,
+/// general punctuation, the CJK punctuation around 々〆〇 and the Hangzhou numerals, and the
+/// full-width forms. True for the rest, Han or not: pest decides.
+fn may_be_han(c: char) -> bool {
+    !(c.is_ascii()
+        || matches!(c, '\u{2000}'..='\u{206F}'
+            | '\u{3000}'..='\u{3004}'
+            | '\u{3008}'..='\u{3020}'
+            | '\u{3030}'..='\u{3037}'
+            | '\u{FF00}'..='\u{FFEF}'))
 }
 
 /// `docnum_open` of the grammar.
@@ -1406,15 +1423,16 @@ impl<'t> Assembler<'t> {
                 && matches!(self.kinds[i + 1], LineKind::Text);
             // A 《 or （ left open and closed on the next line is a cut whatever the lines
             // look like (`…考核表《周浦镇住宅小区` / `物业服务考核表1》（附件4）`).
+            // The date test, a regex, last: most lines are ruled out before it.
             self.paragraphs[i].broken = same_part
                 && !here_text.ends_with(TERMINAL)
-                && !is_date_line(next_text)
                 && (closes_what_opens(here_text, next_text)
                     || (can_break
                         && reads_as_sentence(here_text)
                         && reads_as_sentence(next_text)
                         && !opens_with_label(next_text)
-                        && !next_text.ends_with(['：', ':'])));
+                        && !next_text.ends_with(['：', ':'])))
+                && !is_date_line(next_text);
         }
     }
 
@@ -1753,9 +1771,11 @@ fn is_banner(content: &str) -> bool {
 }
 
 fn is_date_line(content: &str) -> bool {
-    full_date_re()
-        .find(content)
-        .is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
+    // A line without 日 has no date, and most have none.
+    content.contains('日')
+        && full_date_re()
+            .find(content)
+            .is_some_and(|m| m.as_str().len() + 6 >= content.trim().len())
 }
 
 fn full_date(content: &str) -> Option<DocDate> {
@@ -1893,6 +1913,8 @@ mod tests {
                 "嘉".repeat(12)
             ),
             format!("　　1.{spaces}{long}\r\n2、{long}"),
+            format!("123.2025年{long}\n第一百二十三部分{spaces}{long}\n（一百二十三）、{long}"),
+            format!("九百九十九、{spaces}{long}\n(123)，{long}\n1.2025{long}"),
         ] {
             same_lines(&text);
         }
@@ -2173,6 +2195,27 @@ mod tests {
                     .filter(|&rule| GongwenParser::parse(rule, &line).is_ok())
                     .collect();
                 assert!(matching.len() <= 1, "{line}: {matching:?}");
+            }
+        }
+    }
+
+    /// What `may_be_han` rules out, the grammar's `HAN` does not match: no 发文字号 or 令 opens
+    /// with it, or has it among its 代字.
+    #[test]
+    fn what_is_surely_not_han_is_not_the_grammars_han() {
+        let not_han = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| !may_be_han(c));
+        for c in not_han {
+            // A line's first character is never a space: spaces are its indentation.
+            let opening = [format!("{c}府发〔2021〕1号"), format!("{c}令第1号")];
+            let inside = [format!("沪{c}〔2021〕1号"), format!("国{c}令第1号")];
+            let opening = opening.into_iter().filter(|_| !is_space(c));
+            for text in opening.chain(inside) {
+                assert!(
+                    GongwenParser::parse(Rule::docnum_line, &text).is_err(),
+                    "{text:?}"
+                );
             }
         }
     }

@@ -332,8 +332,10 @@ pub fn is_caption(content: &str) -> bool {
 
 /// `目录`, `目　　录`.
 pub fn is_toc_heading(content: &str) -> bool {
-    let letters: String = content.chars().filter(|c| !c.is_whitespace()).collect();
-    letters == "目录"
+    content
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .eq("目录".chars())
 }
 
 /// A line short enough and bare enough to be a table cell, a title or an organ's name: no

@@ -19,6 +19,9 @@ use super::substitution::WordHit;
 /// Bits of each filter: the hash of a character, or of a pair, is this wide.
 const HASH_BITS: u32 = 16;
 
+/// Words of a filter.
+const FILTER_WORDS: usize = (1 << HASH_BITS) / 64;
+
 /// The character before the first.
 const NONE: u32 = u32::MAX;
 
@@ -44,9 +47,11 @@ pub struct LiteralScan {
 /// A filter of `1 << HASH_BITS` bits and, for each set bit, the entries with that hash.
 #[derive(Debug)]
 struct Table<T> {
-    bits: Box<[u64]>,
-    /// For each hash with a set bit: its bucket's number.
-    bucket: Box<[u16]>,
+    bits: Box<[u64; FILTER_WORDS]>,
+    /// For each word of `bits`, the bits set in the words before it: a hash's bucket number is
+    /// the count of set bits before its own (a table of bucket numbers by hash, 128 KiB, missed
+    /// the cache).
+    rank: Box<[u32]>,
     /// Bucket `b` is `entries[starts[b]..starts[b + 1]]`.
     starts: Vec<u32>,
     entries: Vec<T>,
@@ -57,8 +62,8 @@ struct Table<T> {
 struct Pair {
     first: u32,
     second: u32,
-    /// Offset in `masks` of the sets with the pair itself as a literal.
-    mask: u32,
+    /// Offset in `masks` of the sets with the pair itself as a literal, if any.
+    mask: Option<u32>,
     /// `tails[tails.0..tails.1]`: the longer literals.
     tails: (u32, u32),
 }
@@ -67,8 +72,8 @@ struct Pair {
 #[derive(Debug)]
 struct Single {
     key: u32,
-    /// Offset in `masks` of the sets with the character as a literal.
-    mask: u32,
+    /// Offset in `masks` of the sets with the character as a literal, if any.
+    mask: Option<u32>,
     /// `single_words[words.0..words.1]`: the substitution words that are the character.
     words: (u32, u32),
 }
@@ -77,6 +82,9 @@ struct Single {
 struct Tail {
     /// `rest_bytes[rest.0..rest.1]`: the literal after its first two characters.
     rest: (u32, u32),
+    /// Its first four bytes (fewer, and zeros, when it is shorter), little-endian: most tails
+    /// that follow a pair are not there, and this tells at once.
+    head: u32,
     target: Target,
 }
 
@@ -111,21 +119,26 @@ impl<T> Table<T> {
     /// The table of `entries`, each with its hash.
     fn new(mut entries: Vec<(usize, T)>) -> Self {
         entries.sort_by_key(|(hash, _)| *hash);
-        let mut bits = vec![0u64; (1 << HASH_BITS) / 64].into_boxed_slice();
-        let mut bucket = vec![0u16; 1 << HASH_BITS].into_boxed_slice();
+        let mut bits = Box::new([0u64; FILTER_WORDS]);
         let mut starts = vec![0u32];
         for (at, &(hash, _)) in entries.iter().enumerate() {
             if bits[hash / 64] & (1 << (hash % 64)) == 0 {
                 bits[hash / 64] |= 1 << (hash % 64);
-                // Fewer buckets than hashes: a `u16` holds every bucket number.
-                bucket[hash] = (starts.len() - 1) as u16;
                 starts.push(at as u32);
             }
             *starts.last_mut().expect("a first bucket") = at as u32 + 1;
         }
+        let rank = bits
+            .iter()
+            .scan(0, |before, word| {
+                let rank = *before;
+                *before += word.count_ones();
+                Some(rank)
+            })
+            .collect();
         Table {
             bits,
-            bucket,
+            rank,
             starts,
             entries: entries.into_iter().map(|(_, entry)| entry).collect(),
         }
@@ -137,7 +150,8 @@ impl<T> Table<T> {
 
     /// The entries with `hash`, of which one at most is the one sought.
     fn bucket(&self, hash: usize) -> &[T] {
-        let b = usize::from(self.bucket[hash]);
+        let below = self.bits[hash / 64] & ((1 << (hash % 64)) - 1);
+        let b = (self.rank[hash / 64] + below.count_ones()) as usize;
         &self.entries[self.starts[b] as usize..self.starts[b + 1] as usize]
     }
 }
@@ -216,6 +230,7 @@ impl LiteralScan {
                     scan.rest_bytes.extend_from_slice(rest.as_bytes());
                     scan.tails.push(Tail {
                         rest: (from, scan.rest_bytes.len() as u32),
+                        head: head(rest.as_bytes()),
                         target,
                     });
                 }
@@ -240,12 +255,15 @@ impl LiteralScan {
         scan
     }
 
-    /// Appends `mask` (of no more than `words` words) to `masks`.
-    fn push_mask(&mut self, mask: Vec<u64>) -> u32 {
+    /// Appends `mask` (of no more than `words` words) to `masks`, unless it has no bit.
+    fn push_mask(&mut self, mask: Vec<u64>) -> Option<u32> {
+        if mask.iter().all(|&word| word == 0) {
+            return None;
+        }
         let at = self.masks.len();
         self.masks.extend(mask);
         self.masks.resize(at + self.words, 0);
-        at as u32
+        Some(at as u32)
     }
 
     fn mask(&self, at: u32) -> &[u64] {
@@ -294,9 +312,10 @@ impl LiteralScan {
             };
             let mut at = segment.start;
             while at < segment.end {
-                let (key, len) = match bytes.get(at..at + 4) {
-                    Some(&[b0, b1, b2, b3]) => {
-                        let four = u32::from_le_bytes([b0, b1, b2, b3]);
+                let (key, len) = match bytes.get(at..).and_then(<[u8]>::first_chunk) {
+                    Some(&four) => {
+                        let four = u32::from_le_bytes(four);
+                        let b0 = four as u8;
                         if b0 & 0xF0 == 0xE0 {
                             (four & 0xFF_FFFF, 3)
                         } else if b0 < 0x80 {
@@ -380,11 +399,26 @@ impl LiteralScan {
         } else {
             document
         };
-        for (b, m) in bits.iter_mut().zip(self.mask(pair.mask)) {
-            *b |= m;
+        if let Some(mask) = pair.mask {
+            for (b, m) in bits.iter_mut().zip(self.mask(mask)) {
+                *b |= m;
+            }
         }
-        for tail in &self.tails[pair.tails.0 as usize..pair.tails.1 as usize] {
+        let tails = &self.tails[pair.tails.0 as usize..pair.tails.1 as usize];
+        if tails.is_empty() {
+            return;
+        }
+        let next = head(bytes.get(after..).unwrap_or_default());
+        for tail in tails {
             let rest = &self.rest_bytes[tail.rest.0 as usize..tail.rest.1 as usize];
+            // The text's next bytes, as many as the tail's head has.
+            let next = next
+                & u32::MAX
+                    .checked_shr(32 - 8 * rest.len().min(4) as u32)
+                    .unwrap_or(0);
+            if next != tail.head {
+                continue;
+            }
             let end = after + rest.len();
             match tail.target {
                 Target::Set(id) => {
@@ -421,8 +455,10 @@ impl LiteralScan {
         let Some(single) = self.singles.bucket(hash).iter().find(|s| s.key == key) else {
             return;
         };
-        for (b, m) in segment.bits.iter_mut().zip(self.mask(single.mask)) {
-            *b |= m;
+        if let Some(mask) = single.mask {
+            for (b, m) in segment.bits.iter_mut().zip(self.mask(mask)) {
+                *b |= m;
+            }
         }
         let words = &self.single_words[single.words.0 as usize..single.words.1 as usize];
         found.extend(words.iter().map(|&pattern| WordHit {
@@ -430,6 +466,14 @@ impl LiteralScan {
             span,
         }));
     }
+}
+
+/// The first four bytes of `bytes`, little-endian, zeros for those it lacks.
+fn head(bytes: &[u8]) -> u32 {
+    let mut four = [0; 4];
+    let n = bytes.len().min(4);
+    four[..n].copy_from_slice(&bytes[..n]);
+    u32::from_le_bytes(four)
 }
 
 /// The key and length of the character that opens `rest`, one of a text's last three bytes.

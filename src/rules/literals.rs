@@ -165,19 +165,31 @@ fn exact(hir: &Hir) -> Option<Set> {
 
 /// A set one of which every match of `hir` contains, none empty.
 fn required_in(hir: &Hir) -> Option<Set> {
+    required_in_by(hir, best)
+}
+
+/// `required_in`, taking from the sets a concatenation offers the one `pick` chooses.
+fn required_in_by(hir: &Hir, pick: fn(Vec<Set>) -> Option<Set>) -> Option<Set> {
     if let Some(set) = exact(hir).filter(|set| set.iter().all(|s| !s.is_empty())) {
         return Some(set);
     }
     match hir.kind() {
-        HirKind::Capture(capture) => required_in(&capture.sub),
+        HirKind::Capture(capture) => required_in_by(&capture.sub, pick),
         HirKind::Repetition(rep) if rep.min >= 1 => {
             // `x{3,}` holds `xxx`.
-            repeated(rep.min, &rep.sub).or_else(|| required_in(&rep.sub))
+            repeated(rep.min, &rep.sub).or_else(|| required_in_by(&rep.sub, pick))
         }
-        HirKind::Alternation(subs) => subs
-            .iter()
-            .try_fold(Vec::new(), |acc, sub| union(acc, required_in(sub)?)),
-        HirKind::Concat(subs) => best(concat_candidates(subs)),
+        // Each branch's most selective set, or, when together they are too many strings
+        // (`HYPERLINK\s` is 25), each branch's smallest: `HYPERLINK`.
+        HirKind::Alternation(subs) => {
+            let union_by = |pick| {
+                subs.iter().try_fold(Vec::new(), |acc, sub| {
+                    union(acc, required_in_by(sub, pick)?)
+                })
+            };
+            union_by(pick).or_else(|| union_by(smallest))
+        }
+        HirKind::Concat(subs) => pick(concat_candidates(subs)),
         _ => None,
     }
 }
@@ -232,6 +244,14 @@ fn best(candidates: Vec<Set>) -> Option<Set> {
     candidates.into_iter().max_by_key(|set| {
         let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
         (shortest, std::cmp::Reverse(set.len()))
+    })
+}
+
+/// The set of fewest strings, then the most selective of those.
+fn smallest(candidates: Vec<Set>) -> Option<Set> {
+    candidates.into_iter().min_by_key(|set| {
+        let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+        (set.len(), std::cmp::Reverse(shortest))
     })
 }
 
@@ -292,6 +312,19 @@ mod tests {
             strings(r"\d年(?P<zero>0)[1-2]月").unwrap(),
             ["年01月", "年02月"]
         );
+    }
+
+    /// Branches whose most selective sets are too many together give their smallest ones.
+    #[test]
+    fn alternations_of_many_strings_fall_back_to_fewer() {
+        let spaced = (0..6)
+            .map(|i| format!(r"\bWORD{i}\s+\S+"))
+            .collect::<Vec<_>>()
+            .join("|");
+        assert_eq!(required(r"WORD0\s").map(|s| s.len()), Some(25));
+        let words: Vec<String> = (0..6).map(|i| format!("WORD{i}")).collect();
+        assert_eq!(strings(&spaced).unwrap(), words);
+        assert_eq!(strings(&format!("{spaced}|&amp;")).unwrap().len(), 7);
     }
 
     #[test]

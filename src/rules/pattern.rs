@@ -344,15 +344,35 @@ impl Check for Pattern {
 const CONTEXT_REACH: usize = 32;
 
 /// Runs on every match of the half-width rules, so it reads each character of the context once
-/// and allocates nothing: the left side is walked back over its bytes, the exclusions (a URL, an
-/// address) are read off it on the way, and the right side is read only when the left has no
-/// Chinese.
+/// and allocates nothing: where no `@ / .` is in reach, the left side is read back to its first
+/// Chinese character only; otherwise it is walked back over its characters and the exclusions
+/// (a URL, an address) are read off it on the way. The right side is read only when the left
+/// has no Chinese.
 fn chinese_context(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
     let digit_before = start > 0 && bytes[start - 1].is_ascii_digit();
     let digit_after = bytes.get(end).is_some_and(u8::is_ascii_digit);
     if digit_before && digit_after {
         return false;
+    }
+    let right_has_cjk = || {
+        text[end..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(CONTEXT_REACH)
+            .any(is_cjk)
+    };
+    // Without `@`, `/` or `.` in reach on the left nothing there excludes the match, and the
+    // left side only needs its nearest Chinese character: the usual case, read in a few steps.
+    let reach = &bytes[start.saturating_sub(CONTEXT_REACH * 4)..start];
+    if &text[start..end] != ";" && memchr::memchr3(b'@', b'/', b'.', reach).is_none() {
+        let left_has_cjk = text[..start]
+            .chars()
+            .rev()
+            .take(CONTEXT_REACH)
+            .take_while(|c| !c.is_whitespace())
+            .any(is_cjk);
+        return left_has_cjk || right_has_cjk();
     }
     // Up to CONTEXT_REACH characters before the match, back to the nearest space; the three
     // characters after the one at hand (already walked) spot `//` and `.www`.
@@ -391,12 +411,7 @@ fn chinese_context(text: &str, start: usize, end: usize) -> bool {
             return false;
         }
     }
-    left_has_cjk
-        || text[end..]
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .take(CONTEXT_REACH)
-            .any(is_cjk)
+    left_has_cjk || right_has_cjk()
 }
 
 #[cfg(test)]

@@ -129,18 +129,17 @@ fn is_cjk_code(c: u32) -> bool {
     char::from_u32(c).is_some_and(is_cjk)
 }
 
-/// `text`'s characters as numbers into `into`, then `pad` values `PAD`. One bounds-checked
-/// store per character in a buffer sized up front: `Vec::extend` over `chars()` checks the
-/// capacity for every character.
+/// `text`'s characters as numbers into `into`, then `pad` values `PAD`; their number.
+/// Reserved up front and pushed one by one: `Vec::extend` over `chars()` goes through its
+/// general path, which asks for room for every character.
 fn decode(text: &str, into: &mut Vec<u32>, pad: usize) -> usize {
     into.clear();
-    into.resize(text.len() + pad, PAD);
-    let mut n = 0;
+    into.reserve(text.len() + pad);
     for c in text.chars() {
-        into[n] = u32::from(c);
-        n += 1;
+        into.push(u32::from(c));
     }
-    into.truncate(n + pad);
+    let n = into.len();
+    into.resize(n + pad, PAD);
     n
 }
 
