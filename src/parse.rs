@@ -599,6 +599,10 @@ fn span_of(pair: &Pair<Rule>) -> Span {
 }
 
 fn line(pair: Pair<Rule>) -> Line {
+    // Most lines pest reads are headings.
+    if pair.as_rule() == Rule::heading {
+        return heading_line(pair);
+    }
     let whole = span_of(&pair);
     let rule = pair.as_rule();
     let mut inner = pair.into_inner().peekable();
@@ -638,7 +642,6 @@ fn line(pair: Pair<Rule>) -> Line {
         Rule::docnum_line => inner
             .find(|p| matches!(p.as_rule(), Rule::docnum | Rule::order_number))
             .map_or(LineKind::Text, |p| LineKind::DocNumber(span_of(&p))),
-        Rule::heading => heading_token(inner).map_or(LineKind::Text, LineKind::Heading),
         Rule::circled_item => inner
             .find(|p| p.as_rule() == Rule::circled)
             .and_then(|p| p.as_str().chars().next())
@@ -650,73 +653,98 @@ fn line(pair: Pair<Rule>) -> Line {
     Line { span, kind }
 }
 
-fn heading_token<'a>(pairs: impl Iterator<Item = Pair<'a, Rule>>) -> Option<Token> {
-    let mut token: Option<Token> = None;
-    for pair in pairs {
-        match pair.as_rule() {
+/// A `heading` line, read from its pair's tokens in one walk rather than pair by pair (a
+/// heading is most of what pest reads): where its indentation ends, its numbering token and
+/// where its text starts. A token whose numeral has no number leaves the line text.
+fn heading_line(pair: Pair<Rule>) -> Line {
+    let input = pair.get_input();
+    let whole = span_of(&pair);
+    let mut start = whole.start;
+    // Where each rule still open started, innermost last: heading, token, its parts.
+    let mut open: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
+    let mut parts = TokenParts::default();
+    let mut token: Option<Option<Token>> = None;
+    for step in pair.tokens() {
+        let (rule, end) = match step {
+            pest::Token::Start { pos, .. } => {
+                open.push(pos.pos());
+                continue;
+            }
+            pest::Token::End { rule, pos } => (rule, pos.pos()),
+        };
+        let span = Span::new(open.pop().unwrap_or(end), end);
+        let text = &input[span.start..span.end];
+        match rule {
+            Rule::indent => start = span.end,
+            Rule::cn_numeral => parts.ordinal = parse_chinese_numeral(text),
+            Rule::arabic => parts.ordinal = text.parse().ok(),
+            Rule::cn_delim | Rule::arabic_delim | Rule::arabic_dun | Rule::trailing_delim => {
+                parts.delimiter = Some(span)
+            }
+            Rule::open_paren => parts.open = Some(text == "（"),
+            Rule::close_paren => {
+                parts.close = Some(text == "）");
+                if parts.open.is_none() {
+                    // `1）`: the bracket is the delimiter.
+                    parts.delimiter = Some(span);
+                }
+            }
             Rule::article_token
             | Rule::part_token
             | Rule::cn_token
             | Rule::paren_cn_token
             | Rule::paren_arabic_token
-            | Rule::arabic_token => token = Some(token_parts(pair)?),
+            | Rule::arabic_token => token = Some(std::mem::take(&mut parts).token(rule, span)),
             Rule::gap => {
-                if let Some(t) = token.as_mut() {
-                    t.text_start = span_of(&pair).end;
+                if let Some(Some(token)) = token.as_mut() {
+                    token.text_start = span.end;
                 }
             }
             _ => {}
         }
     }
-    token
+    Line {
+        span: Span::new(start, whole.end),
+        kind: token.flatten().map_or(LineKind::Text, LineKind::Heading),
+    }
 }
 
-fn token_parts(pair: Pair<Rule>) -> Option<Token> {
-    let rule = pair.as_rule();
-    let token = span_of(&pair);
-    let level = match rule {
-        Rule::part_token => Level::Part,
-        Rule::article_token => Level::Article,
-        Rule::cn_token => Level::L1,
-        Rule::paren_cn_token => Level::L2,
-        Rule::paren_arabic_token => Level::L4,
-        _ => Level::L3,
-    };
-    let mut ordinal = None;
-    let mut delimiter = Span::new(token.end, token.end);
-    let (mut open, mut close) = (None, None);
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::cn_numeral => ordinal = parse_chinese_numeral(part.as_str()),
-            Rule::arabic => ordinal = part.as_str().parse().ok(),
-            Rule::cn_delim | Rule::arabic_delim | Rule::arabic_dun | Rule::trailing_delim => {
-                delimiter = span_of(&part)
-            }
-            Rule::open_paren => open = Some(part.as_str() == "（"),
-            Rule::close_paren => {
-                close = Some(part.as_str() == "）");
-                if open.is_none() {
-                    // `1）`: the bracket is the delimiter.
-                    delimiter = span_of(&part);
-                }
-            }
-            _ => {}
-        }
+/// What a heading token's parts say, read before the token ends.
+#[derive(Default)]
+struct TokenParts {
+    ordinal: Option<u32>,
+    delimiter: Option<Span>,
+    /// Whether the opening and the closing bracket are full-width.
+    open: Option<bool>,
+    close: Option<bool>,
+}
+
+impl TokenParts {
+    /// The token that `rule` matched at `token`, if its numeral has a number.
+    fn token(self, rule: Rule, token: Span) -> Option<Token> {
+        let level = match rule {
+            Rule::part_token => Level::Part,
+            Rule::article_token => Level::Article,
+            Rule::cn_token => Level::L1,
+            Rule::paren_cn_token => Level::L2,
+            Rule::paren_arabic_token => Level::L4,
+            _ => Level::L3,
+        };
+        let brackets = match (self.open, self.close) {
+            (Some(true), Some(true)) => Some(Width::Full),
+            (Some(false), Some(false)) => Some(Width::Half),
+            (Some(_), Some(_)) => Some(Width::Mixed),
+            _ => None,
+        };
+        Some(Token {
+            level,
+            ordinal: self.ordinal?,
+            token,
+            delimiter: self.delimiter.unwrap_or(Span::new(token.end, token.end)),
+            brackets,
+            text_start: token.end,
+        })
     }
-    let brackets = match (open, close) {
-        (Some(true), Some(true)) => Some(Width::Full),
-        (Some(false), Some(false)) => Some(Width::Half),
-        (Some(_), Some(_)) => Some(Width::Mixed),
-        _ => None,
-    };
-    Some(Token {
-        level,
-        ordinal: ordinal?,
-        token,
-        delimiter,
-        brackets,
-        text_start: token.end,
-    })
 }
 
 pub fn circled_number(c: char) -> Option<u32> {

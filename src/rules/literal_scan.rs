@@ -598,4 +598,68 @@ mod tests {
         // "a\nb" is no literal; "。\n" crosses a paragraph's end; "𠀋" lies between paragraphs.
         assert_eq!(sets_in(document[0]), [0, 1, 2, 3, 4, 5]);
     }
+
+    /// Characters of one to four bytes, some of which open each other's literals.
+    const ALPHABET: [char; 10] = ['a', 'b', '工', '作', '，', '\n', 'é', '𠀋', '要', '点'];
+
+    fn text_of(chars: &[usize]) -> String {
+        chars
+            .iter()
+            .map(|&c| ALPHABET[c % ALPHABET.len()])
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// On any text, paragraphs, literal sets and words: a paragraph's bits are the sets with
+        /// a literal inside it, the document's the sets with one anywhere, the words' hits
+        /// Aho-Corasick's leftmost-longest ones.
+        #[test]
+        fn the_walk_agrees_with_a_search_for_each_literal(
+            text in proptest::collection::vec(0usize..10, 0..60),
+            cuts in proptest::collection::vec(0usize..60, 0..8),
+            sets in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::vec(0usize..10, 1..4), 1..4),
+                0..70,
+            ),
+            words in proptest::collection::vec(proptest::collection::vec(0usize..10, 1..4), 0..6),
+        ) {
+            let text = text_of(&text);
+            let sets: Vec<Vec<String>> =
+                sets.iter().map(|set| set.iter().map(|l| text_of(l)).collect()).collect();
+            let words: Vec<String> = words.iter().map(|w| text_of(w)).collect();
+            // Paragraphs between sorted cuts at character boundaries, every other one a gap.
+            let bounds: Vec<usize> = text.char_indices().map(|(at, _)| at).chain([text.len()]).collect();
+            let mut cuts: Vec<usize> = cuts.iter().map(|&c| bounds[c % bounds.len()]).collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let paragraphs: Vec<Span> = cuts.chunks_exact(2).map(|c| Span::new(c[0], c[1])).collect();
+            let scan = LiteralScan::new(&sets, &words);
+            let n = sets.len().div_ceil(64);
+            let mut per_paragraph = vec![0; paragraphs.len() * n];
+            let mut document = vec![0; n];
+            let hits = scan.scan(&text, &paragraphs, &mut per_paragraph, &mut document);
+            let holds = |bits: &[u64], id: usize| bits[id / 64] & (1 << (id % 64)) != 0;
+            for (id, set) in sets.iter().enumerate() {
+                let in_text = |t: &str| set.iter().any(|l| t.contains(l.as_str()));
+                proptest::prop_assert_eq!(holds(&document, id), in_text(&text));
+                for (p, span) in paragraphs.iter().enumerate() {
+                    let bits = &per_paragraph[p * n..(p + 1) * n];
+                    proptest::prop_assert_eq!(holds(bits, id), in_text(span.text(&text)));
+                }
+            }
+            let found: Vec<(usize, Span)> = hits.iter().map(|h| (h.pattern, h.span)).collect();
+            let expected: Vec<(usize, Span)> = if words.is_empty() {
+                Vec::new()
+            } else {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&words)
+                    .unwrap()
+                    .find_iter(&text)
+                    .map(|m| (m.pattern().as_usize(), Span::new(m.start(), m.end())))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
 }
