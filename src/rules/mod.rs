@@ -133,6 +133,33 @@ impl<'a> Context<'a> {
         if self.literals.is_empty() {
             return None;
         }
+        let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
+        match self.paragraph_of(span) {
+            Some(at) => {
+                let found = has(self.paragraph_bits(at));
+                (!found || self.doc.paragraphs[at].span == span).then_some(found)
+            }
+            None => {
+                let words = self.literals.words();
+                let document = &self.literal_hits().sets[self.doc.paragraphs.len() * words..];
+                (!has(document)).then_some(false)
+            }
+        }
+    }
+
+    /// The `LiteralIndex` sets `span` holds a literal of, `words()` words of bits, when it is a
+    /// whole paragraph: a rule that tests several sets on a span looks the paragraph up once
+    /// (`Requires::admits_in`).
+    pub fn paragraph_sets(&self, span: Span) -> Option<&[u64]> {
+        if self.literals.is_empty() {
+            return None;
+        }
+        let at = self.paragraph_of(span)?;
+        (self.doc.paragraphs[at].span == span).then(|| self.paragraph_bits(at))
+    }
+
+    /// The paragraph that holds `span`, if one does.
+    fn paragraph_of(&self, span: Span) -> Option<usize> {
         use std::sync::atomic::Ordering::Relaxed;
         let paragraphs = &self.doc.paragraphs;
         let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.span.contains(span));
@@ -147,17 +174,15 @@ impl<'a> Context<'a> {
                 .checked_sub(1)
                 .filter(|&at| holds(at))
         };
-        let words = self.literals.words();
-        let hits = &self.literal_hits().sets;
-        let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
-        match at {
-            Some(at) => {
-                self.last_paragraph.store(at, Relaxed);
-                let found = has(&hits[at * words..(at + 1) * words]);
-                (!found || paragraphs[at].span == span).then_some(found)
-            }
-            None => (!has(&hits[paragraphs.len() * words..])).then_some(false),
+        if let Some(at) = at {
+            self.last_paragraph.store(at, Relaxed);
         }
+        at
+    }
+
+    fn paragraph_bits(&self, at: usize) -> &[u64] {
+        let words = self.literals.words();
+        &self.literal_hits().sets[at * words..(at + 1) * words]
     }
 
     /// The substitution words' hits in the document, in order (`LiteralScan::scan`).

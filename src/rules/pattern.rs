@@ -302,10 +302,17 @@ impl Check for Pattern {
     fn check(&self, ctx: &Context, sink: &mut Sink) {
         let text = ctx.text();
         let mut said = Vec::new();
+        let indexed = self.cases.iter().any(|case| case.requires.is_indexed());
         for &scope_span in ctx.spans(self.scope) {
             let haystack = scope_span.text(text);
+            // The paragraph's literal sets, looked up once for all the cases.
+            let sets = if indexed {
+                ctx.paragraph_sets(scope_span)
+            } else {
+                None
+            };
             for case in &self.cases {
-                if !case.requires.admits_span(ctx, scope_span) {
+                if !case.requires.admits_in(ctx, scope_span, sets) {
                     continue;
                 }
                 let Some(regex) = case.regex.get() else {

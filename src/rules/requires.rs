@@ -95,6 +95,20 @@ impl Requires {
         finder.is_match(span.text(ctx.text()))
     }
 
+    /// `admits_span`, read from `sets` (`Context::paragraph_sets`) when the span is a whole
+    /// paragraph and this set is in the index.
+    pub fn admits_in(&self, ctx: &Context, span: Span, sets: Option<&[u64]>) -> bool {
+        match (&self.finder, self.id.get(), sets) {
+            (Some(_), Some(&set), Some(bits)) => bits[set / 64] & (1 << (set % 64)) != 0,
+            _ => self.admits_span(ctx, span),
+        }
+    }
+
+    /// Whether the set is in the rule set's `LiteralIndex`, whose answers `admits_in` reads.
+    pub fn is_indexed(&self) -> bool {
+        self.finder.is_some() && self.id.get().is_some()
+    }
+
     /// The spans of `scope` that may hold a match: where every literal-gated kind starts.
     pub fn admitted<'c>(
         &'c self,
@@ -245,6 +259,8 @@ mod tests {
                         assert_eq!(presence, own, "{id} in {span:?}");
                     }
                     assert_eq!(set.admits_span(&ctx, span), own);
+                    let sets = ctx.paragraph_sets(span);
+                    assert_eq!(set.admits_in(&ctx, span, sets), own);
                     checked += usize::from(own);
                 }
             }
