@@ -129,13 +129,15 @@ impl<'a> Context<'a> {
     /// literal hits (found for all sets in one walk on first use) can tell: yes or no for a
     /// paragraph (most scopes are made of them), no for a part of a paragraph or any other
     /// span when the paragraph or the document has none; `None` when only a search can tell.
+    #[inline]
     pub fn literal_presence(&self, set: usize, span: Span) -> Option<bool> {
         if self.literals.is_empty() {
             return None;
         }
         use std::sync::atomic::Ordering::Relaxed;
-        let paragraphs = &self.doc.paragraphs;
-        let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.span.contains(span));
+        let hits = self.literal_hits();
+        let paragraphs = &hits.paragraphs;
+        let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.contains(span));
         let last = self.last_paragraph.load(Relaxed);
         let at = if holds(last) {
             Some(last)
@@ -143,20 +145,19 @@ impl<'a> Context<'a> {
             Some(last + 1)
         } else {
             paragraphs
-                .partition_point(|p| p.span.start <= span.start)
+                .partition_point(|p| p.start <= span.start)
                 .checked_sub(1)
                 .filter(|&at| holds(at))
         };
         let words = self.literals.words();
-        let hits = &self.literal_hits().sets;
-        let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
+        let has = |at: usize| hits.sets[at * words + set / 64] & (1 << (set % 64)) != 0;
         match at {
             Some(at) => {
                 self.last_paragraph.store(at, Relaxed);
-                let found = has(&hits[at * words..(at + 1) * words]);
-                (!found || paragraphs[at].span == span).then_some(found)
+                let found = has(at);
+                (!found || paragraphs[at] == span).then_some(found)
             }
-            None => (!has(&hits[paragraphs.len() * words..])).then_some(false),
+            None => (!has(paragraphs.len())).then_some(false),
         }
     }
 
@@ -174,13 +175,19 @@ impl<'a> Context<'a> {
             let (per_paragraph, document) = sets.split_at_mut(paragraphs.len() * words);
             let scan = self.literals.scan(self.words);
             let words = scan.scan(&self.doc.text, &spans, per_paragraph, document);
-            LiteralHits { sets, words }
+            LiteralHits {
+                paragraphs: spans,
+                sets,
+                words,
+            }
         })
     }
 }
 
 /// What the walk of `LiteralScan` found in a document.
 struct LiteralHits {
+    /// The spans of the document's paragraphs, side by side: what `literal_presence` looks up.
+    paragraphs: Vec<Span>,
     /// Per paragraph and then for the whole text, `LiteralIndex::words()` words of bits: the
     /// `LiteralIndex` sets it holds a literal of.
     sets: Vec<u64>,
