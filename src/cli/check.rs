@@ -228,6 +228,10 @@ enum Checked {
     Failed(Failure),
 }
 
+/// The buffer before stdout or a report file. A file's rendering at least this long is written
+/// as it is, not copied into the buffer first: a JSON report is mostly such files.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
 /// What the results waiting to be written may hold together (text and renderings) before no
 /// further file starts: a run of large reports behind one slow file stays within the budget.
 const WAITING_BYTES: usize = 4 << 20;
@@ -401,7 +405,7 @@ impl<'a> Run<'a> {
             checker,
             mut reports,
         } = self;
-        let mut stdout = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+        let mut stdout = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
         let mut tally = Tally::default();
         let mut result = reports.each(&mut stdout, |emitter, out| emitter.begin(out));
         for failure in &failures {
@@ -764,7 +768,7 @@ fn open(path: &Path) -> Option<Sink> {
     match std::fs::File::create(path) {
         Ok(file) => Some(Sink::File(
             path.to_path_buf(),
-            std::io::BufWriter::with_capacity(256 * 1024, file),
+            std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file),
         )),
         Err(error) => {
             eprintln!("gwlint: 无法写入 {}：{error}", path.display());

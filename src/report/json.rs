@@ -170,20 +170,22 @@ pub struct JsonDiagnostic<'a> {
 
 /// A finding's numbers in the order its JSON has them (`JsonDiagnostic`'s, then each edit's).
 fn numbers(at: &Located) -> SmallVec<[usize; 8]> {
-    let d = at.diagnostic;
-    let mut numbers = SmallVec::from_buf([
-        at.start.line,
-        at.start.column,
-        at.end.line,
-        at.end.column,
-        d.span.start,
-        d.span.end,
+    let (start, end, span) = (at.start, at.end, at.diagnostic.span);
+    let numbers = [
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        span.start,
+        span.end,
         0,
         0,
-    ]);
-    numbers.truncate(6);
-    for edit in d.fix.iter().flat_map(|fix| &fix.edits) {
-        numbers.extend([edit.span.start, edit.span.end]);
+    ];
+    // Room for one edit's two numbers, most fixes' one edit.
+    let mut numbers = SmallVec::from_buf_and_len(numbers, 6);
+    for edit in at.diagnostic.fix.iter().flat_map(|fix| &fix.edits) {
+        numbers.push(edit.span.start);
+        numbers.push(edit.span.end);
     }
     numbers
 }
@@ -246,7 +248,7 @@ struct JsonEdit<'a> {
 }
 
 /// A number of the report, or a hole where one goes: a template's, filled in per finding, or
-/// (`Holes`) a finding's place in its file's object.
+/// (`Diagnostics`) a finding's place in its file's object.
 #[derive(Clone, Copy)]
 enum Number {
     Of(usize),
