@@ -4,7 +4,7 @@
 //! (a shallower level after a deeper one under the same parent).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -113,11 +113,11 @@ impl Numbering {
         let doc = ctx.doc;
         let headings = &doc.headings;
         let parents = doc.heading_parents();
-        let mut last_sibling: HashMap<(Option<usize>, Level), usize> = HashMap::new();
-        let mut seen: HashSet<(Option<usize>, Level, u32)> = HashSet::new();
+        let mut last_sibling: BTreeMap<(Option<usize>, Level), usize> = BTreeMap::new();
+        let mut seen: BTreeSet<(Option<usize>, Level, u32)> = BTreeSet::new();
         // Numbering that runs on across parents (000: 1.–20. across 一、–四、) never runs on
         // across a part (第一部分), which restarts everything below it.
-        let mut last_in_part: HashMap<(Option<usize>, Level), usize> = HashMap::new();
+        let mut last_in_part: BTreeMap<(Option<usize>, Level), usize> = BTreeMap::new();
         let mut part: Option<usize> = None;
         let mut section = 0;
         for (i, heading) in headings.iter().enumerate() {
@@ -250,8 +250,8 @@ impl Numbering {
         let doc = ctx.doc;
         let headings = &doc.headings;
         let parents = doc.heading_parents();
-        let mut deepest_child: HashMap<Option<usize>, usize> = HashMap::new();
-        let mut reported: HashSet<Option<usize>> = HashSet::new();
+        let mut deepest_child: BTreeMap<Option<usize>, usize> = BTreeMap::new();
+        let mut reported: BTreeSet<Option<usize>> = BTreeSet::new();
         let mut section = 0;
         for (i, heading) in headings.iter().enumerate() {
             if heading.section != section {
