@@ -129,21 +129,20 @@ impl<'a> Context<'a> {
     /// literal hits (found for all sets in one walk on first use) can tell: yes or no for a
     /// paragraph (most scopes are made of them), no for a part of a paragraph or any other
     /// span when the paragraph or the document has none; `None` when only a search can tell.
+    #[inline]
     pub fn literal_presence(&self, set: usize, span: Span) -> Option<bool> {
         if self.literals.is_empty() {
             return None;
         }
-        let has = |bits: &[u64]| bits[set / 64] & (1 << (set % 64)) != 0;
+        let hits = self.literal_hits();
+        let words = self.literals.words();
+        let has = |at: usize| hits.sets[at * words + set / 64] & (1 << (set % 64)) != 0;
         match self.paragraph_of(span) {
             Some(at) => {
-                let found = has(self.paragraph_bits(at));
-                (!found || self.doc.paragraphs[at].span == span).then_some(found)
+                let found = has(at);
+                (!found || hits.paragraphs[at] == span).then_some(found)
             }
-            None => {
-                let words = self.literals.words();
-                let document = &self.literal_hits().sets[self.doc.paragraphs.len() * words..];
-                (!has(document)).then_some(false)
-            }
+            None => (!has(hits.paragraphs.len())).then_some(false),
         }
     }
 
@@ -154,15 +153,19 @@ impl<'a> Context<'a> {
         if self.literals.is_empty() {
             return None;
         }
+        let hits = self.literal_hits();
         let at = self.paragraph_of(span)?;
-        (self.doc.paragraphs[at].span == span).then(|| self.paragraph_bits(at))
+        let words = self.literals.words();
+        (hits.paragraphs[at] == span).then(|| &hits.sets[at * words..(at + 1) * words])
     }
 
-    /// The paragraph that holds `span`, if one does.
+    /// The paragraph that holds `span`, if one does: rules walk their spans in order, so it is
+    /// most often the one asked for last or the next.
+    #[inline]
     fn paragraph_of(&self, span: Span) -> Option<usize> {
         use std::sync::atomic::Ordering::Relaxed;
-        let paragraphs = &self.doc.paragraphs;
-        let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.span.contains(span));
+        let paragraphs = &self.literal_hits().paragraphs;
+        let holds = |i: usize| paragraphs.get(i).is_some_and(|p| p.contains(span));
         let last = self.last_paragraph.load(Relaxed);
         let at = if holds(last) {
             Some(last)
@@ -170,7 +173,7 @@ impl<'a> Context<'a> {
             Some(last + 1)
         } else {
             paragraphs
-                .partition_point(|p| p.span.start <= span.start)
+                .partition_point(|p| p.start <= span.start)
                 .checked_sub(1)
                 .filter(|&at| holds(at))
         };
@@ -178,11 +181,6 @@ impl<'a> Context<'a> {
             self.last_paragraph.store(at, Relaxed);
         }
         at
-    }
-
-    fn paragraph_bits(&self, at: usize) -> &[u64] {
-        let words = self.literals.words();
-        &self.literal_hits().sets[at * words..(at + 1) * words]
     }
 
     /// The substitution words' hits in the document, in order (`LiteralScan::scan`).
@@ -199,13 +197,19 @@ impl<'a> Context<'a> {
             let (per_paragraph, document) = sets.split_at_mut(paragraphs.len() * words);
             let scan = self.literals.scan(self.words);
             let words = scan.scan(&self.doc.text, &spans, per_paragraph, document);
-            LiteralHits { sets, words }
+            LiteralHits {
+                paragraphs: spans,
+                sets,
+                words,
+            }
         })
     }
 }
 
 /// What the walk of `LiteralScan` found in a document.
 struct LiteralHits {
+    /// The spans of the document's paragraphs, side by side: what `literal_presence` looks up.
+    paragraphs: Vec<Span>,
     /// Per paragraph and then for the whole text, `LiteralIndex::words()` words of bits: the
     /// `LiteralIndex` sets it holds a literal of.
     sets: Vec<u64>,
