@@ -103,11 +103,7 @@ impl Breakdown {
         }
         (values.len() >= 2).then_some(values)
     }
-}
 
-/// A stated figure as an interval: a whole number counts exactly (40处 is 40), a decimal
-/// stands for every value it may have been rounded from (2.5万元 is [2.45, 2.55)).
-impl Breakdown {
     /// Whether some opening in `haystack` follows a unit that follows a digit, as in every
     /// match of `total` (`numeric` takes in every `\d`).
     fn may_hold_total(&self, haystack: &str) -> bool {
@@ -132,6 +128,8 @@ impl Breakdown {
     }
 }
 
+/// A stated figure as an interval: a whole number counts exactly (40处 is 40), a decimal
+/// stands for every value it may have been rounded from (2.5万元 is [2.45, 2.55)).
 fn stated(text: &str) -> Option<Interval> {
     let stated = Stated::parse(text)?;
     Some(if stated.decimals == 0 {
