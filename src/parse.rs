@@ -15,7 +15,7 @@ use crate::model::*;
 
 mod references;
 mod regions;
-mod search;
+pub mod search;
 pub mod spans;
 use regions::Symbol;
 use search::{within, Literals};

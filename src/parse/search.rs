@@ -1,24 +1,44 @@
 //! Where a few literals occur in a text, and which paragraphs hold them: the parser's whole-run
 //! searches, which look at a run of paragraphs at once rather than at each paragraph in turn
-//! (most paragraphs hold none of what is looked for).
+//! (most paragraphs hold none of what is looked for), and the rules' test of whether a span
+//! holds a required literal (`rules::requires`).
 
 use aho_corasick::packed::Searcher;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::diagnostic::Span;
 
-/// A set of literals no two of which can overlap in a text, so that a search finds every
-/// occurrence of each: Teddy (SIMD) where the CPU has it, an Aho-Corasick automaton elsewhere.
+/// A set of literals: Teddy (SIMD) where the CPU has it, since aho-corasick's own choice of
+/// prefilter for a few patterns is often "rare bytes" and no byte of CJK text is rare; an
+/// Aho-Corasick automaton elsewhere (a contiguous NFA: the sets are many and small). A search
+/// finds every occurrence of each literal when no two of them can overlap in a text.
+#[derive(Clone, Debug)]
 pub enum Literals {
     Teddy(Searcher),
     Automaton(AhoCorasick),
 }
 
 impl Literals {
+    /// The parser's own literals, which always build.
     pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Self {
+        Literals::try_new(patterns).expect("literals")
+    }
+
+    pub fn try_new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Self, aho_corasick::BuildError> {
         match Searcher::new(patterns) {
-            Some(teddy) => Literals::Teddy(teddy),
-            None => Literals::Automaton(AhoCorasick::new(patterns).expect("literals")),
+            Some(teddy) => Ok(Literals::Teddy(teddy)),
+            None => AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(patterns)
+                .map(Literals::Automaton),
+        }
+    }
+
+    /// Whether `text` holds one of the literals.
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Literals::Teddy(teddy) => teddy.find(text).is_some(),
+            Literals::Automaton(automaton) => automaton.is_match(text),
         }
     }
 

@@ -7,7 +7,6 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::{Deserialize, Deserializer};
 
 use super::literal_scan::LiteralScan;
@@ -15,51 +14,20 @@ use super::load::LazyRegex;
 use super::substitution::WordIndex;
 use super::{Context, Scope};
 use crate::diagnostic::Span;
+use crate::parse::search::Literals;
 
 #[derive(Clone, Debug, Default)]
 pub struct Requires {
-    finder: Option<Finder>,
+    finder: Option<Literals>,
     literals: Vec<Vec<u8>>,
     /// This set's number in the rule set's `LiteralIndex`, once the rule set is built.
     id: OnceLock<usize>,
 }
 
-/// Teddy (SIMD) where the CPU has it: aho-corasick's own choice of prefilter for a few
-/// patterns is often "rare bytes", and no byte of CJK text is rare.
-#[derive(Clone, Debug)]
-enum Finder {
-    Packed(aho_corasick::packed::Searcher),
-    Automaton(AhoCorasick),
-}
-
-impl Finder {
-    fn new(literals: &[Vec<u8>]) -> Result<Finder, aho_corasick::BuildError> {
-        let packed = aho_corasick::packed::Config::new()
-            .builder()
-            .extend(literals)
-            .build();
-        match packed {
-            Some(searcher) => Ok(Finder::Packed(searcher)),
-            // The rule set's `LiteralIndex` answers for most spans: no DFA for a fallback.
-            None => AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(literals)
-                .map(Finder::Automaton),
-        }
-    }
-
-    fn is_match(&self, haystack: &str) -> bool {
-        match self {
-            Finder::Packed(searcher) => searcher.find(haystack).is_some(),
-            Finder::Automaton(automaton) => automaton.is_match(haystack),
-        }
-    }
-}
-
 impl Requires {
     fn new(literals: Vec<Vec<u8>>) -> Result<Self, aho_corasick::BuildError> {
         Ok(Requires {
-            finder: Some(Finder::new(&literals)?),
+            finder: Some(Literals::try_new(&literals)?),
             literals,
             id: OnceLock::new(),
         })
